@@ -1,0 +1,51 @@
+package validation
+
+import (
+	"testing"
+
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
+)
+
+// BenchmarkValid compares the success path, the common case, with apimachinery.
+func BenchmarkValid(b *testing.B) {
+	inputs := map[string]string{
+		"IsDNS1123Subdomain":  "my-app-credentials.team-a.example.com",
+		"IsDNS1123Label":      "my-sidecar-container",
+		"IsConfigMapKey":      ".dockerconfigjson",
+		"IsEnvVarName":        "DATABASE_PASSWORD",
+		"IsRelaxedEnvVarName": "DATABASE_PASSWORD",
+	}
+	for _, c := range checks() {
+		s := inputs[c.name]
+		b.Run(c.name+"/fast", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = c.fast(s)
+			}
+		})
+		b.Run(c.name+"/apimachinery", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = c.ref(s)
+			}
+		})
+	}
+}
+
+// BenchmarkInvalid shows that the failure path costs what apimachinery costs:
+// it delegates to apimachinery to build the messages.
+func BenchmarkInvalid(b *testing.B) {
+	const s = "My_Secret"
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = IsDNS1123Subdomain(s)
+		}
+	})
+	b.Run("apimachinery", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = k8svalidation.IsDNS1123Subdomain(s)
+		}
+	})
+}
