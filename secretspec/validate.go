@@ -1,0 +1,335 @@
+package secretspec
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/validation"
+)
+
+// maxFileMode is the largest file mode Kubernetes accepts (0777).
+const maxFileMode = 0o777
+
+// gitSSHMode is the only file mode a GitSSH ref may ask for.
+const gitSSHMode = 0o400
+
+// fileModeMsg is Kubernetes' own message for a mode outside 0..0777.
+const fileModeMsg = "must be a number between 0 and 0777 (octal), both inclusive"
+
+// supportedDeliveries lists the five deliveries, in documentation order.
+func supportedDeliveries() []Delivery {
+	return []Delivery{Env, EnvFrom, Mount, PullSecret, GitSSH}
+}
+
+func (d Delivery) known() bool {
+	switch d {
+	case Env, EnvFrom, Mount, PullSecret, GitSSH:
+		return true
+	}
+	return false
+}
+
+// Validate checks one ref and returns every problem, each with its field path
+// below fldPath (secret, key, as, envVar, prefix, mountPath, items[i].key,
+// items[i].path, items[i].mode, mode, optional, containers[i]). A nil list
+// means the ref is valid. The rules are listed in the package documentation.
+// Validate never reports a Secret's data: refs hold only names.
+func (r Ref) Validate(fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if !r.As.known() {
+		errs = append(errs, field.NotSupported(fldPath.Child("as"), string(r.As), supportedDeliveries()))
+	}
+	errs = append(errs, validateSecretName(r.Secret, fldPath.Child("secret"))...)
+	if r.Key != "" {
+		errs = append(errs, validateKey(r.Key, fldPath.Child("key"))...)
+	}
+	if r.EnvVar != "" {
+		errs = append(errs, validateEnvVarName(r.EnvVar, fldPath.Child("envVar"))...)
+	}
+	if r.Prefix != "" {
+		errs = append(errs, validateEnvVarName(r.Prefix, fldPath.Child("prefix"))...)
+	}
+	if r.MountPath != "" {
+		errs = append(errs, validateMountPath(r.MountPath, fldPath.Child("mountPath"))...)
+	}
+	errs = append(errs, validateItems(r.Items, fldPath.Child("items"))...)
+	if r.Mode != nil {
+		errs = append(errs, validateMode(*r.Mode, fldPath.Child("mode"))...)
+	}
+	errs = append(errs, validateContainers(r.Containers, fldPath.Child("containers"))...)
+	errs = append(errs, r.validateForDelivery(fldPath)...)
+	return errs
+}
+
+// validateForDelivery checks which fields the delivery requires and which it
+// does not use. An unknown delivery has no such rules.
+func (r Ref) validateForDelivery(fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	forbid := func(set bool, name, detail string) {
+		if set {
+			errs = append(errs, field.Forbidden(fldPath.Child(name), detail))
+		}
+	}
+	const (
+		noEnvVar     = "only env refs name a variable"
+		noPrefix     = "only envFrom refs take a prefix"
+		noMountPath  = "only mount and gitSSH refs have a mount path"
+		noItems      = "only mount and gitSSH refs list items"
+		noMode       = "only mount and gitSSH refs set a file mode"
+		noPullOption = "imagePullSecrets has no optional flag"
+		noPullCtrs   = "imagePullSecrets apply to the whole pod, not to chosen containers"
+	)
+	switch r.As {
+	case Env:
+		if r.Key == "" {
+			errs = append(errs, field.Required(fldPath.Child("key"), "an env ref delivers one key"))
+		}
+		if r.EnvVar == "" {
+			errs = append(errs, field.Required(fldPath.Child("envVar"), "an env ref names the variable it sets"))
+		}
+		forbid(r.Prefix != "", "prefix", noPrefix)
+		forbid(r.MountPath != "", "mountPath", noMountPath)
+		forbid(len(r.Items) > 0, "items", noItems)
+		forbid(r.Mode != nil, "mode", noMode)
+	case EnvFrom:
+		forbid(r.Key != "", "key", "envFrom delivers every key; use an env ref for a single key")
+		forbid(r.EnvVar != "", "envVar", noEnvVar+"; envFrom takes a prefix")
+		forbid(r.MountPath != "", "mountPath", noMountPath)
+		forbid(len(r.Items) > 0, "items", noItems)
+		forbid(r.Mode != nil, "mode", noMode)
+	case Mount:
+		forbid(r.EnvVar != "", "envVar", noEnvVar)
+		forbid(r.Prefix != "", "prefix", noPrefix)
+		if r.MountPath == "" {
+			errs = append(errs, field.Required(fldPath.Child("mountPath"), "a mount ref needs an absolute directory"))
+		}
+		forbid(r.Key != "" && len(r.Items) > 0, "items",
+			"may not be set together with key; use either key (one file named after the key) or items")
+	case PullSecret:
+		forbid(r.Key != "", "key", "a pull secret is used whole; it has no key")
+		forbid(r.EnvVar != "", "envVar", noEnvVar)
+		forbid(r.Prefix != "", "prefix", noPrefix)
+		forbid(r.MountPath != "", "mountPath", noMountPath)
+		forbid(len(r.Items) > 0, "items", noItems)
+		forbid(r.Mode != nil, "mode", noMode)
+		forbid(r.Optional, "optional", noPullOption)
+		forbid(r.Containers != nil, "containers", noPullCtrs)
+	case GitSSH:
+		forbid(r.EnvVar != "", "envVar", noEnvVar+"; gitSSH sets GIT_SSH_COMMAND")
+		forbid(r.Prefix != "", "prefix", noPrefix)
+		if r.Mode != nil && *r.Mode != gitSSHMode {
+			errs = append(errs, field.Invalid(fldPath.Child("mode"), formatMode(*r.Mode),
+				"a gitSSH key file is always 0400; leave mode unset or set it to 0400"))
+		}
+		key := r.Key
+		if key == "" {
+			key = DefaultGitSSHKey
+		}
+		for i, it := range r.Items {
+			p := fldPath.Child("items").Index(i).Child("path")
+			switch {
+			case it.Path != KnownHostsKey:
+				errs = append(errs, field.NotSupported(p, it.Path, []string{KnownHostsKey}))
+			case key == KnownHostsKey:
+				errs = append(errs, field.Invalid(p, it.Path,
+					"collides with the private key file, whose key is also \""+KnownHostsKey+"\""))
+			}
+		}
+	}
+	return errs
+}
+
+func validateSecretName(name string, p *field.Path) field.ErrorList {
+	if name == "" {
+		return field.ErrorList{field.Required(p, "the name of a Secret in the pod's namespace")}
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Subdomain(name) {
+		errs = append(errs, field.Invalid(p, name, msg))
+	}
+	return errs
+}
+
+func validateKey(key string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsConfigMapKey(key) {
+		errs = append(errs, field.Invalid(p, key, msg))
+	}
+	return errs
+}
+
+func validateEnvVarName(name string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsRelaxedEnvVarName(name) {
+		errs = append(errs, field.Invalid(p, name, msg))
+	}
+	return errs
+}
+
+func validateMountPath(mp string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	switch {
+	case !path.IsAbs(mp):
+		errs = append(errs, field.Invalid(p, mp, "must be an absolute path"))
+	case mp == "/":
+		errs = append(errs, field.Invalid(p, mp, "must not be the root directory"))
+	case path.Clean(mp) != mp:
+		errs = append(errs, field.Invalid(p, mp,
+			`must be a clean path: no "." or ".." elements, no repeated or trailing "/"`))
+	}
+	if strings.IndexByte(mp, 0) >= 0 {
+		errs = append(errs, field.Invalid(p, mp, "must not contain a NUL byte"))
+	}
+	return errs
+}
+
+// validateItems checks each item as Kubernetes checks a KeyToPath, plus that
+// no two items write the same file and no file is another one's directory.
+func validateItems(items []corev1.KeyToPath, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, it := range items {
+		ip := p.Index(i)
+		if it.Key == "" {
+			errs = append(errs, field.Required(ip.Child("key"), "the Secret key to write to the file"))
+		} else {
+			errs = append(errs, validateKey(it.Key, ip.Child("key"))...)
+		}
+		pathErrs := validateItemPath(it.Path, ip.Child("path"))
+		errs = append(errs, pathErrs...)
+		if it.Mode != nil {
+			errs = append(errs, validateMode(*it.Mode, ip.Child("mode"))...)
+		}
+		if len(pathErrs) > 0 {
+			continue
+		}
+		for j := range i {
+			if len(validateItemPath(items[j].Path, nil)) > 0 {
+				continue
+			}
+			if clash := pathClash(it.Path, items[j].Path); clash != clashNone {
+				errs = append(errs, itemClash(ip.Child("path"), it.Path, clash,
+					"items["+strconv.Itoa(j)+"] (key \""+items[j].Key+"\")"))
+				break
+			}
+		}
+	}
+	return errs
+}
+
+// itemClash reports a file path that another item, named by other, also
+// claims; clash is what pathClash said.
+func itemClash(p *field.Path, itemPath string, clash pathClashKind, other string) *field.Error {
+	switch clash {
+	case clashSame:
+		e := field.Duplicate(p, itemPath)
+		e.Detail = "also written by " + other
+		return e
+	case clashIsDir:
+		return field.Invalid(p, itemPath, "is a directory of a file written by "+other)
+	default:
+		return field.Invalid(p, itemPath, "lies below a file written by "+other)
+	}
+}
+
+// pathClashKind says how two item paths clash.
+type pathClashKind int
+
+// The ways two item paths can clash.
+const (
+	clashNone   pathClashKind = iota
+	clashSame                 // the same file
+	clashIsDir                // the first is a directory of the second
+	clashBelow                // the first lies inside the second, a file
+)
+
+// pathClash compares two valid relative item paths after cleaning them.
+func pathClash(a, b string) pathClashKind {
+	a, b = path.Clean(a), path.Clean(b)
+	switch {
+	case a == b:
+		return clashSame
+	case strings.HasPrefix(b, a+"/"):
+		return clashIsDir
+	case strings.HasPrefix(a, b+"/"):
+		return clashBelow
+	}
+	return clashNone
+}
+
+// validateItemPath applies Kubernetes' rules for a KeyToPath path: required,
+// relative, no ".." element, not starting with "..", and no NUL byte.
+func validateItemPath(ip string, p *field.Path) field.ErrorList {
+	if ip == "" {
+		return field.ErrorList{field.Required(p, "the file's path relative to the mount path")}
+	}
+	var errs field.ErrorList
+	if path.IsAbs(ip) {
+		errs = append(errs, field.Invalid(p, ip, "must be a relative path"))
+	}
+	for _, elem := range strings.Split(ip, "/") {
+		if elem == ".." {
+			errs = append(errs, field.Invalid(p, ip, "must not contain '..'"))
+			break
+		}
+	}
+	if strings.HasPrefix(ip, "..") {
+		errs = append(errs, field.Invalid(p, ip, "must not start with '..'"))
+	}
+	if path.Clean(ip) == "." {
+		errs = append(errs, field.Invalid(p, ip, "must name a file, not the mount path itself"))
+	}
+	if strings.IndexByte(ip, 0) >= 0 {
+		errs = append(errs, field.Invalid(p, ip, "must not contain a NUL byte"))
+	}
+	return errs
+}
+
+func validateMode(m int32, p *field.Path) field.ErrorList {
+	if m < 0 || m > maxFileMode {
+		return field.ErrorList{field.Invalid(p, formatMode(m), fileModeMsg)}
+	}
+	return nil
+}
+
+func validateContainers(names []string, p *field.Path) field.ErrorList {
+	if names == nil {
+		return nil
+	}
+	if len(names) == 0 {
+		return field.ErrorList{field.Invalid(p, names,
+			"an empty list selects no container; leave it unset (nil) for every container")}
+	}
+	var errs field.ErrorList
+	for i, name := range names {
+		cp := p.Index(i)
+		if name == "" {
+			errs = append(errs, field.Required(cp, "a container name"))
+			continue
+		}
+		for _, msg := range validation.IsDNS1123Label(name) {
+			errs = append(errs, field.Invalid(cp, name, msg))
+		}
+		for _, prev := range names[:i] {
+			if prev == name {
+				errs = append(errs, field.Duplicate(cp, name))
+				break
+			}
+		}
+	}
+	return errs
+}
+
+// formatMode writes a file mode in octal with a leading 0, as chmod reads it.
+func formatMode(m int32) string {
+	if m < 0 {
+		return "-0" + strconv.FormatInt(-int64(m), 8)
+	}
+	if m == 0 {
+		return "0"
+	}
+	return "0" + strconv.FormatInt(int64(m), 8)
+}
