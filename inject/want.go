@@ -1,0 +1,176 @@
+package inject
+
+import (
+	"cmp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+// nref is a ref with its defaults filled in and its items in canonical order.
+type nref struct {
+	as        secretspec.Delivery
+	secret    string
+	key       string
+	envVar    string
+	prefix    string
+	mountPath string
+	items     []corev1.KeyToPath // Mount, GitSSH: sorted; nil = every key (Mount only)
+	hasMode   bool
+	mode      int32
+	optional  bool
+	command   string // GitSSH: GIT_SSH_COMMAND
+	names     []string
+}
+
+// normalize turns refs into nrefs. Items are copied (never aliased) and sorted by key, then path.
+func normalize(refs []secretspec.Ref) []nref {
+	out := make([]nref, len(refs))
+	for i := range refs {
+		r := &refs[i]
+		n := &out[i]
+		n.as, n.secret, n.key, n.envVar, n.prefix, n.mountPath = r.As, r.Secret, r.Key, r.EnvVar, r.Prefix, r.MountPath
+		n.optional = r.Optional
+		n.names = r.Containers
+		if r.Mode != nil {
+			n.hasMode, n.mode = true, *r.Mode
+		}
+		switch r.As {
+		case secretspec.Mount:
+			if r.Key == "" && len(r.Items) == 0 {
+				break // every key
+			}
+			items := make([]corev1.KeyToPath, 0, len(r.Items)+1)
+			if r.Key != "" {
+				items = append(items, corev1.KeyToPath{Key: r.Key, Path: r.Key})
+			}
+			items = append(items, r.Items...)
+			n.items = sortItems(items)
+		case secretspec.GitSSH:
+			n.key, n.mountPath = gitSSHDefaults(r)
+			n.hasMode, n.mode = true, gitSSHMode
+			items := make([]corev1.KeyToPath, 0, len(r.Items)+1)
+			mode := gitSSHMode
+			items = append(items, corev1.KeyToPath{Key: n.key, Path: n.key, Mode: &mode})
+			strict := false
+			for _, it := range r.Items {
+				if it.Path == secretspec.KnownHostsKey {
+					strict = true
+					items = append(items, it)
+				}
+			}
+			n.items = sortItems(items)
+			n.command = gitSSHCommand(n.mountPath, n.key, strict)
+		}
+	}
+	return out
+}
+
+// sortItems sorts items by key then path (then mode) and drops exact duplicates. Item modes
+// are copied so that nothing points into the caller's refs.
+func sortItems(items []corev1.KeyToPath) []corev1.KeyToPath {
+	for i := range items {
+		if m := items[i].Mode; m != nil {
+			v := *m
+			items[i].Mode = &v
+		}
+	}
+	slices.SortFunc(items, compareItems)
+	return slices.CompactFunc(items, func(a, b corev1.KeyToPath) bool { return compareItems(a, b) == 0 })
+}
+
+func compareItems(a, b corev1.KeyToPath) int {
+	if c := cmp.Compare(a.Key, b.Key); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	return cmp.Compare(modeKey(a.Mode), modeKey(b.Mode))
+}
+
+// modeKey orders nil before every mode.
+func modeKey(m *int32) int64 {
+	if m == nil {
+		return -1
+	}
+	return int64(*m)
+}
+
+// mergeItems unites two sorted item lists.
+func mergeItems(a, b []corev1.KeyToPath) []corev1.KeyToPath {
+	out := make([]corev1.KeyToPath, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	slices.SortFunc(out, compareItems)
+	return slices.CompactFunc(out, func(x, y corev1.KeyToPath) bool { return compareItems(x, y) == 0 })
+}
+
+// itemsSubset reports whether every item of b is in a (both sorted).
+func itemsSubset(a, b []corev1.KeyToPath) bool {
+	for _, it := range b {
+		if _, ok := slices.BinarySearchFunc(a, it, compareItems); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// reaches reports whether ref n reaches the container called name; init says whether it
+// is an init container.
+func (n *nref) reaches(name string, init, noInit bool) bool {
+	if len(n.names) == 0 {
+		return !init || !noInit
+	}
+	return slices.Contains(n.names, name)
+}
+
+// envKind says where a wanted variable's value comes from.
+type envKind uint8
+
+const (
+	envSecret  envKind = iota // valueFrom.secretKeyRef
+	envLiteral                // value (GIT_SSH_COMMAND)
+	envPlain                  // a WithEnv variable, as given
+)
+
+// wantEnv is a variable a ref or WithEnv wants in a container.
+type wantEnv struct {
+	name     string
+	src      source
+	kind     envKind
+	secret   string
+	key      string
+	optional bool
+	value    string
+	plain    *corev1.EnvVar
+}
+
+// wantEnvFrom is an envFrom source a ref wants.
+type wantEnvFrom struct {
+	src      source
+	secret   string
+	prefix   string
+	optional bool
+}
+
+// wantMount is a secret volume a container wants at path: the merge of every ref that
+// mounts the same Secret there.
+type wantMount struct {
+	src      source
+	path     string
+	secret   string
+	items    []corev1.KeyToPath
+	owned    bool // items were made by mergeItems
+	hasMode  bool
+	mode     int32
+	optional bool
+}
+
+// source names where a wanted entry comes from: a ref index, or a WithEnv index.
+type source struct {
+	ref     int
+	withEnv bool
+}
