@@ -1,6 +1,7 @@
 package encode
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -81,3 +82,6 @@ func (e *DecodeError) Error() string {
 	}
 	return s + e.Reason
 }
+
+// errNilSecret is returned for a nil *corev1.Secret argument.
+var errNilSecret = errors.New("encode: nil Secret")

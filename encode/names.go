@@ -7,4 +7,3 @@ import "github.com/podsecrets/podsecrets/internal/validation"
 
 func isConfigMapKey(s string) []string     { return validation.IsConfigMapKey(s) }
 func isEnvVarName(s string) []string       { return validation.IsEnvVarName(s) }
-func isDNS1123Subdomain(s string) []string { return validation.IsDNS1123Subdomain(s) }

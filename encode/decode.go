@@ -1,0 +1,216 @@
+package encode
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// wireSecret is a Secret as a manifest writes it, with data still base64
+// text so that a bad value can be named by its key.
+type wireSecret struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind"`
+	Metadata   metav1.ObjectMeta `json:"metadata"`
+	Immutable  *bool             `json:"immutable,omitempty"`
+	Data       map[string]string `json:"data,omitempty"`
+	StringData map[string]string `json:"stringData,omitempty"`
+	Type       corev1.SecretType `json:"type,omitempty"`
+}
+
+// Decode reads one Secret manifest, JSON or YAML (as pachctl create secret
+// -f and kubectl apply take them). apiVersion must be "v1" and kind
+// "Secret"; unknown fields, several documents, and data values that are not
+// standard padded base64 are errors. stringData is folded into data, winning
+// over a data key of the same name, as the API server does, and the result
+// has TypeMeta set, a non-nil Data and no StringData.
+//
+// Errors are *DecodeError values that say where (byte offset for JSON, line
+// for YAML, field path) and what was expected, never quoting the manifest.
+func Decode(manifest []byte) (*corev1.Secret, error) {
+	trimmed := bytes.TrimLeft(manifest, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, &DecodeError{Offset: -1, Reason: "empty manifest, expected one Secret"}
+	}
+	var w wireSecret
+	if trimmed[0] == '{' {
+		if err := decodeJSON(manifest, &w, true); err != nil {
+			return nil, err
+		}
+	} else {
+		jb, err := yamlToJSON(manifest)
+		if err != nil {
+			return nil, err
+		}
+		if err := decodeJSON(jb, &w, false); err != nil {
+			return nil, err
+		}
+	}
+	return w.secret()
+}
+
+// decodeJSON decodes exactly one JSON object into w, strictly. Offsets are
+// reported only when they refer to the caller's manifest.
+func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
+	off := func(o int64) int64 {
+		if offsets {
+			return o
+		}
+		return -1
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(w); err != nil {
+		return jsonError(err, off)
+	}
+	var extra json.RawMessage
+	switch err := dec.Decode(&extra); {
+	case err == io.EOF:
+		return nil
+	case err == nil:
+		return &DecodeError{Offset: off(dec.InputOffset() - int64(len(extra))), Reason: "several documents, expected one Secret"}
+	default:
+		return &DecodeError{Offset: off(dec.InputOffset()), Reason: "unexpected data after the Secret"}
+	}
+}
+
+// unknownField extracts the field name from encoding/json's unknown-field
+// error, the one decoder message that names no value.
+var unknownField = regexp.MustCompile(`^json: unknown field "((?:[^"\\]|\\.)*)"$`)
+
+// jsonError rewrites an encoding/json error without any input text.
+func jsonError(err error, off func(int64) int64) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return &DecodeError{Offset: off(se.Offset), Reason: "invalid JSON"}
+	case errors.As(err, &te):
+		f := te.Field
+		if f == "" {
+			return &DecodeError{Offset: off(te.Offset), Reason: "expected a JSON object (a Secret)"}
+		}
+		return &DecodeError{Offset: off(te.Offset), Field: f, Reason: "expected a value of type " + te.Type.String()}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &DecodeError{Offset: -1, Reason: "unexpected end of input"}
+	}
+	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		name, uerr := strconv.Unquote(`"` + m[1] + `"`)
+		if uerr == nil {
+			return &DecodeError{Offset: -1, Field: name, Reason: "unknown field, not part of a v1 Secret"}
+		}
+	}
+	return &DecodeError{Offset: -1, Reason: "a field holds a value of the wrong form"}
+}
+
+// yamlLine finds the line number in a YAML parser message.
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// yamlToJSON converts the single non-empty YAML document in b to JSON.
+func yamlToJSON(b []byte) ([]byte, error) {
+	docs := splitYAML(b)
+	var out []byte
+	found := 0
+	for _, d := range docs {
+		jb, err := yaml.YAMLToJSONStrict(d.text)
+		if err != nil {
+			de := &DecodeError{Offset: -1, Reason: "invalid YAML"}
+			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+				if n, cerr := strconv.Atoi(m[1]); cerr == nil {
+					de.Line = d.line + n - 1
+				}
+			}
+			if strings.Contains(err.Error(), "already set in map") || strings.Contains(err.Error(), "already defined") {
+				de.Reason = "invalid YAML: a mapping key appears twice"
+			}
+			return nil, de
+		}
+		if string(bytes.TrimSpace(jb)) == "null" {
+			continue // empty document, only comments or nothing
+		}
+		found++
+		if found > 1 {
+			return nil, &DecodeError{Offset: -1, Line: d.line, Reason: "several documents, expected one Secret"}
+		}
+		out = jb
+	}
+	if found == 0 {
+		return nil, &DecodeError{Offset: -1, Reason: "no document, expected one Secret"}
+	}
+	return out, nil
+}
+
+type yamlDoc struct {
+	text []byte
+	line int // 1-based line where the document's text starts
+}
+
+// splitYAML splits b at "---" lines (a separator may be followed by blanks
+// or a comment), as apimachinery's YAML reader does.
+func splitYAML(b []byte) []yamlDoc {
+	var docs []yamlDoc
+	start, startLine, line := 0, 1, 1
+	for i := 0; i <= len(b); {
+		end := bytes.IndexByte(b[i:], '\n')
+		next := len(b) + 1
+		if end >= 0 {
+			end += i
+			next = end + 1
+		} else {
+			end = len(b)
+		}
+		l := b[i:end]
+		if bytes.HasPrefix(l, []byte("---")) {
+			rest := bytes.TrimSpace(l[3:])
+			if len(rest) == 0 || rest[0] == '#' {
+				docs = append(docs, yamlDoc{text: b[start:i], line: startLine})
+				start, startLine = min(next, len(b)), line+1
+			}
+		}
+		i = next
+		line++
+	}
+	return append(docs, yamlDoc{text: b[start:], line: startLine})
+}
+
+// secret checks the decoded manifest and builds the Secret.
+func (w *wireSecret) secret() (*corev1.Secret, error) {
+	if w.APIVersion != "v1" {
+		return nil, &DecodeError{Offset: -1, Field: "apiVersion", Reason: `must be "v1"`}
+	}
+	if w.Kind != "Secret" {
+		return nil, &DecodeError{Offset: -1, Field: "kind", Reason: `must be "Secret"`}
+	}
+	s := &corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: w.Metadata,
+		Immutable:  w.Immutable,
+		Type:       w.Type,
+		Data:       make(map[string][]byte, len(w.Data)+len(w.StringData)),
+	}
+	for _, k := range sortedKeys(w.Data) {
+		v, err := base64.StdEncoding.DecodeString(w.Data[k])
+		if err != nil {
+			reason := "invalid base64"
+			var ce base64.CorruptInputError
+			if errors.As(err, &ce) {
+				reason += " at byte " + strconv.FormatInt(int64(ce), 10) + " of the value"
+			}
+			return nil, &DecodeError{Offset: -1, Field: "data[" + k + "]", Reason: reason}
+		}
+		s.Data[k] = v
+	}
+	for k, v := range w.StringData {
+		s.Data[k] = []byte(v)
+	}
+	return s, nil
+}
