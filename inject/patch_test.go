@@ -1,0 +1,107 @@
+package inject
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestPatch(t *testing.T) {
+	base := func() *corev1.Pod {
+		return &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: "p", Annotations: map[string]string{"a/b~c": "1"}},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{
+				Name: "main", Env: []corev1.EnvVar{{Name: "A", Value: "x"}},
+			}}},
+		}
+	}
+	tests := []struct {
+		name   string
+		change func(p *corev1.Pod)
+		want   string
+	}{
+		{"equal", func(*corev1.Pod) {}, `[]`},
+		{"append env", func(p *corev1.Pod) {
+			p.Spec.Containers[0].Env = append(p.Spec.Containers[0].Env, corev1.EnvVar{Name: "B", Value: "y"})
+		}, `[{"op":"add","path":"/spec/containers/0/env/-","value":{"name":"B","value":"y"}}]`},
+		{"absent field added whole", func(p *corev1.Pod) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "v"}}
+		}, `[{"op":"add","path":"/spec/volumes","value":[{"name":"v"}]}]`},
+		{"replace in place", func(p *corev1.Pod) {
+			p.Spec.Containers[0].Env[0].Value = "z"
+		}, `[{"op":"replace","path":"/spec/containers/0/env/0/value","value":"z"}]`},
+		{"remove from the end", func(p *corev1.Pod) {
+			p.Spec.Containers[0].Env = nil
+		}, `[{"op":"remove","path":"/spec/containers/0/env"}]`},
+		{"escaped keys", func(p *corev1.Pod) {
+			p.Annotations["a/b~c"] = "2"
+			p.Annotations["x/y"] = "3"
+		}, `[{"op":"replace","path":"/metadata/annotations/a~1b~0c","value":"2"},{"op":"add","path":"/metadata/annotations/x~1y","value":"3"}]`},
+		{"remove a key", func(p *corev1.Pod) {
+			p.Annotations = nil
+		}, `[{"op":"remove","path":"/metadata/annotations"}]`},
+		{"second container", func(p *corev1.Pod) {
+			p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: "side"})
+		}, `[{"op":"add","path":"/spec/containers/-","value":{"name":"side","resources":{}}}]`},
+		{"containers null", func(p *corev1.Pod) {
+			p.Spec.Containers = nil
+		}, `[{"op":"replace","path":"/spec/containers","value":null}]`},
+		{"other spec field", func(p *corev1.Pod) {
+			p.Spec.NodeName = "n1"
+		}, `[{"op":"add","path":"/spec/nodeName","value":"n1"}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := base()
+			after := base()
+			tt.change(after)
+			snapshot := before.DeepCopy()
+			got, err := Patch(before, after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, string(got)); diff != "" {
+				t.Errorf("Patch (-want +got):\n%s", diff)
+			}
+			if !json.Valid(got) {
+				t.Errorf("Patch is not valid JSON")
+			}
+			if err := checkPatch(before, after, got); err != nil {
+				t.Error(err)
+			}
+			if diff := cmp.Diff(snapshot, before); diff != "" {
+				t.Errorf("Patch modified before (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPatchNil(t *testing.T) {
+	if _, err := Patch(nil, &corev1.Pod{}); err == nil {
+		t.Error("Patch(nil, pod) gave no error")
+	}
+	if _, err := Patch(&corev1.Pod{}, nil); err == nil {
+		t.Error("Patch(pod, nil) gave no error")
+	}
+}
+
+func TestWriteJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\back`, "ctl\x00\x1f\n", "ünï", "bad\xffutf8", "<&>"} {
+		var d differ
+		writeJSONString(&d.buf, s)
+		var got string
+		if err := json.Unmarshal(d.buf.Bytes(), &got); err != nil {
+			t.Errorf("writeJSONString(%q) is not a JSON string: %v", s, err)
+			continue
+		}
+		want, _ := json.Marshal(s)
+		var w string
+		_ = json.Unmarshal(want, &w)
+		if got != w {
+			t.Errorf("writeJSONString(%q) decodes to %q, want %q", s, got, w)
+		}
+	}
+}
