@@ -35,11 +35,11 @@ const (
 
 // Labels that mark a Secret as a Helm release, which is never a source.
 const (
-	helmReleaseType  corev1.SecretType = "helm.sh/release.v1"
-	helmOwnerLabel                     = "owner"
-	helmOwnerValue                     = "helm"
-	managedByAppKey                    = "app.kubernetes.io/managed-by"
-	copyAnnotations                    = 4 // our annotations besides the tree annotation
+	helmReleaseType corev1.SecretType = "helm.sh/release.v1"
+	helmOwnerLabel                    = "owner"
+	helmOwnerValue                    = "helm"
+	managedByAppKey                   = "app.kubernetes.io/managed-by"
+	copyAnnotations                   = 4 // our annotations besides the tree annotation
 )
 
 // copySource reports which source s is a podsecrets copy of, if it carries our marks.
