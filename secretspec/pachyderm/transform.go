@@ -1,0 +1,195 @@
+package pachyderm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+// SyntaxError reports input that is neither valid JSON nor valid YAML. It never quotes the input.
+type SyntaxError struct {
+	// Format is "JSON" or "YAML": the format the input looked like.
+	Format string
+	// Offset is the 0-based byte offset where JSON decoding stopped; -1 if unknown.
+	Offset int
+	// Line is the 1-based line of a YAML error; 0 if unknown.
+	Line int
+}
+
+// Error says where the input stopped being valid.
+func (e *SyntaxError) Error() string {
+	msg := "pachyderm: input is not valid " + e.Format
+	switch {
+	case e.Offset >= 0:
+		msg += " (at byte offset " + strconv.Itoa(e.Offset) + ")"
+	case e.Line > 0:
+		msg += " (at line " + strconv.Itoa(e.Line) + ")"
+	}
+	return msg + ": expected a pipeline spec or a transform object"
+}
+
+// errNotObject is the error for input that is well-formed but not a mapping.
+var errNotObject = errors.New("pachyderm: expected a pipeline spec or a transform object (a JSON or YAML mapping)")
+
+// ParseTransform reads a Pachyderm pipeline spec, or only its transform object, in JSON or YAML,
+// and returns the refs of its transform.secrets and transform.image_pull_secrets as Refs does.
+// An object with a "transform" field is a pipeline spec; any other object is a transform. Fields
+// other than secrets and image_pull_secrets are ignored; inside a secrets entry, an unknown field
+// is an error. A *SyntaxError reports malformed input; other errors list every problem with its
+// path. No error quotes the input.
+func ParseTransform(data []byte) ([]secretspec.Ref, error) {
+	doc, err := toJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	root := field.NewPath("transform")
+	var top map[string]json.RawMessage
+	if json.Unmarshal(doc, &top) != nil || top == nil {
+		return nil, errNotObject
+	}
+	tr := top
+	if raw, ok := top["transform"]; ok {
+		tr = nil
+		if !isNull(raw) && (json.Unmarshal(raw, &tr) != nil || tr == nil) {
+			return nil, field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")}.ToAggregate()
+		}
+	}
+	secrets, pulls, errs := decodeTransform(tr, root)
+	if len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	return Refs(secrets, pulls)
+}
+
+// toJSON returns data as JSON: JSON input as is, YAML converted.
+func toJSON(data []byte) ([]byte, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	looksJSON := len(trimmed) > 0 && trimmed[0] == '{'
+	if looksJSON && json.Valid(data) {
+		return data, nil
+	}
+	doc, yerr := yaml.YAMLToJSON(data)
+	if yerr == nil {
+		return doc, nil
+	}
+	if looksJSON {
+		var v any
+		var se *json.SyntaxError
+		if err := json.Unmarshal(data, &v); errors.As(err, &se) {
+			return nil, &SyntaxError{Format: "JSON", Offset: int(se.Offset)}
+		}
+		return nil, &SyntaxError{Format: "JSON", Offset: -1}
+	}
+	return nil, &SyntaxError{Format: "YAML", Offset: -1, Line: yamlLine(yerr)}
+}
+
+var yamlLineRE = regexp.MustCompile(`line ([0-9]{1,9})`)
+
+// yamlLine finds the line number in a YAML decoder's message, which itself is never shown.
+func yamlLine(err error) int {
+	m := yamlLineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// decodeTransform reads the secrets and image_pull_secrets fields of a transform object.
+func decodeTransform(tr map[string]json.RawMessage, root *field.Path) ([]SecretMount, []string, field.ErrorList) {
+	var errs field.ErrorList
+	var secrets []SecretMount
+	if raw, name, ok := pick(tr, root, &errs, "secrets"); ok {
+		var entries []json.RawMessage
+		if json.Unmarshal(raw, &entries) != nil {
+			errs = append(errs, field.TypeInvalid(root.Child(name), field.OmitValueType{}, "must be a list of objects"))
+		}
+		for i, e := range entries {
+			s, entryErrs := decodeEntry(e, root.Child(name).Index(i))
+			errs = append(errs, entryErrs...)
+			secrets = append(secrets, s)
+		}
+	}
+	var pulls []string
+	if raw, name, ok := pick(tr, root, &errs, "image_pull_secrets", "imagePullSecrets"); ok {
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			errs = append(errs, field.TypeInvalid(root.Child(name), field.OmitValueType{}, "must be a list of strings"))
+		}
+		for i, item := range items {
+			var s string
+			if !isNull(item) && json.Unmarshal(item, &s) != nil {
+				errs = append(errs, field.TypeInvalid(root.Child(name).Index(i), field.OmitValueType{}, "must be a string"))
+			}
+			pulls = append(pulls, s)
+		}
+	}
+	return secrets, pulls, errs
+}
+
+// pick returns the non-null value of the field spelled as one of names (Pachyderm's
+// snake_case first, then protobuf JSON's lowerCamel), recording an error if both are given.
+func pick(obj map[string]json.RawMessage, at *field.Path, errs *field.ErrorList, names ...string) (json.RawMessage, string, bool) {
+	var (
+		found json.RawMessage
+		as    string
+	)
+	for _, n := range names {
+		raw, ok := obj[n]
+		if !ok {
+			continue
+		}
+		if as != "" {
+			*errs = append(*errs, &field.Error{Type: field.ErrorTypeDuplicate, Field: at.Child(n).String(),
+				BadValue: field.OmitValueType{}, Detail: "the same field is also given as " + as})
+			continue
+		}
+		found, as = raw, n
+	}
+	if as == "" || isNull(found) {
+		return nil, as, false
+	}
+	return found, as, true
+}
+
+// entryNames lists the fields of a secrets entry, each with its lowerCamel alias.
+var entryNames = [][]string{{"name"}, {"key"}, {"mount_path", "mountPath"}, {"env_var", "envVar"}}
+
+// decodeEntry reads one secrets entry; unknown fields and non-string values are errors.
+func decodeEntry(raw json.RawMessage, p *field.Path) (SecretMount, field.ErrorList) {
+	var s SecretMount
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return s, field.ErrorList{field.TypeInvalid(p, field.OmitValueType{}, "must be an object with name, key, mount_path and env_var")}
+	}
+	var errs field.ErrorList
+	known := map[string]bool{}
+	dst := []*string{&s.Name, &s.Key, &s.MountPath, &s.EnvVar}
+	for i, names := range entryNames {
+		for _, n := range names {
+			known[n] = true
+		}
+		v, name, ok := pick(obj, p, &errs, names...)
+		if !ok {
+			continue
+		}
+		if json.Unmarshal(v, dst[i]) != nil {
+			errs = append(errs, field.TypeInvalid(p.Child(name), field.OmitValueType{}, "must be a string"))
+		}
+	}
+	for _, k := range sortedKeys(obj) {
+		if !known[k] {
+			errs = append(errs, field.NotSupported(p.Child(k), field.OmitValueType{}, []string{"name", "key", "mount_path", "env_var"}))
+		}
+	}
+	return s, errs
+}

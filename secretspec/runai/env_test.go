@@ -1,0 +1,244 @@
+package runai
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+// parseErrors flattens err into its *ParseError parts.
+func parseErrors(t *testing.T, err error) []*ParseError {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var out []*ParseError
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		var pe *ParseError
+		if !errors.As(e, &pe) {
+			t.Fatalf("error %v is not a *ParseError", e)
+		}
+		out = append(out, pe)
+	}
+	return out
+}
+
+func TestParseEnv(t *testing.T) {
+	envRef := func(secret, key, name string) *secretspec.Ref {
+		return &secretspec.Ref{Secret: secret, Key: key, As: secretspec.Env, EnvVar: name}
+	}
+	tests := []struct {
+		name      string
+		in        string
+		wantRef   *secretspec.Ref
+		wantPlain *corev1.EnvVar
+		wantErrs  []*ParseError // Msg is matched as a prefix
+	}{
+		{name: "seed example", in: "MYUSERNAME=SECRET:my-secret,username", wantRef: envRef("my-secret", "username", "MYUSERNAME")},
+		{name: "plain", in: "FOO=bar", wantPlain: &corev1.EnvVar{Name: "FOO", Value: "bar"}},
+		{name: "plain empty value", in: "FOO=", wantPlain: &corev1.EnvVar{Name: "FOO"}},
+		{name: "split on first =", in: "FOO=a=b=c", wantPlain: &corev1.EnvVar{Name: "FOO", Value: "a=b=c"}},
+		{name: "prefix is case-sensitive", in: "FOO=secret:a,b", wantPlain: &corev1.EnvVar{Name: "FOO", Value: "secret:a,b"}},
+		{name: "SECRET without colon is plain", in: "FOO=SECRET", wantPlain: &corev1.EnvVar{Name: "FOO", Value: "SECRET"}},
+		{name: "prefix not at start is plain", in: "FOO= SECRET:a,b", wantPlain: &corev1.EnvVar{Name: "FOO", Value: " SECRET:a,b"}},
+		{name: "relaxed variable name", in: "my.var-1=SECRET:s,k.txt", wantRef: envRef("s", "k.txt", "my.var-1")},
+		{name: "dotted secret name", in: "A=SECRET:db.prod,pass_word", wantRef: envRef("db.prod", "pass_word", "A")},
+
+		{name: "no equals", in: "FOO", wantErrs: []*ParseError{{Index: -1, Offset: 3, Msg: "missing '='"}}},
+		{name: "empty flag", in: "", wantErrs: []*ParseError{{Index: -1, Offset: 0, Msg: "missing '='"}}},
+		{name: "empty name", in: "=bar", wantErrs: []*ParseError{{Index: -1, Offset: 0, Msg: "empty variable name"}}},
+		{name: "invalid name", in: "A\tB=x", wantErrs: []*ParseError{{Index: -1, Name: "A\tB", Offset: 0, Msg: "invalid variable name"}}},
+		{name: "empty reference", in: "A=SECRET:", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 9, Msg: "empty secret reference"}}},
+		{name: "no key", in: "A=SECRET:s", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 10, Msg: "secret reference has no key"}}},
+		{name: "empty key", in: "A=SECRET:s,", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 11, Msg: "empty key"}}},
+		{name: "empty secret", in: "A=SECRET:,k", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 9, Msg: "empty secret name"}}},
+		{name: "both empty", in: "A=SECRET:,", wantErrs: []*ParseError{
+			{Index: -1, Name: "A", Offset: 9, Msg: "empty secret name"},
+			{Index: -1, Name: "A", Offset: 10, Msg: "empty key"},
+		}},
+		{name: "extra comma", in: "A=SECRET:s,k,x", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 12, Msg: "extra ','"}}},
+		{name: "trailing comma", in: "A=SECRET:s,k,", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 12, Msg: "extra ','"}}},
+		{name: "invalid secret name", in: "A=SECRET:My_Secret,k", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 9, Msg: `invalid secret name "My_Secret"`}}},
+		{name: "invalid key", in: "A=SECRET:s,a/b", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 11, Msg: `invalid key "a/b"`}}},
+		{name: "dot key", in: "A=SECRET:s,..", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 11, Msg: `invalid key ".."`}}},
+		{name: "space in reference", in: "A=SECRET: s,k", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 9, Msg: `invalid secret name " s"`}}},
+		{name: "SECRET: after a second = is plain", in: "A=B=SECRET:x", wantPlain: &corev1.EnvVar{Name: "A", Value: "B=SECRET:x"}},
+		{name: "bad name and bad ref", in: "=SECRET:S,", wantErrs: []*ParseError{
+			{Index: -1, Offset: 0, Msg: "empty variable name"},
+			{Index: -1, Offset: 8, Msg: `invalid secret name "S"`},
+			{Index: -1, Offset: 10, Msg: "empty key"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ref, plain, err := ParseEnv(tt.in)
+			if diff := cmp.Diff(tt.wantRef, ref); diff != "" {
+				t.Errorf("ref (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantPlain, plain); diff != "" {
+				t.Errorf("plain (-want +got):\n%s", diff)
+			}
+			if (ref == nil) == (plain == nil) && err == nil {
+				t.Errorf("want exactly one of ref and plain, got ref %v plain %v", ref != nil, plain != nil)
+			}
+			checkErrs(t, tt.wantErrs, parseErrors(t, err))
+		})
+	}
+}
+
+func checkErrs(t *testing.T, want, got []*ParseError) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("got %d errors %v, want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if !strings.HasPrefix(g.Msg, w.Msg) {
+			t.Errorf("error %d: message %q, want prefix %q", i, g.Msg, w.Msg)
+		}
+		g2 := *g
+		g2.Msg = w.Msg
+		if diff := cmp.Diff(*w, g2); diff != "" {
+			t.Errorf("error %d (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+func TestParseEnvs(t *testing.T) {
+	tests := []struct {
+		name       string
+		flags      []string
+		wantRefs   []secretspec.Ref
+		wantPlains []corev1.EnvVar
+		wantErrs   []*ParseError
+	}{
+		{name: "none"},
+		{
+			name:  "mixed, in flag order",
+			flags: []string{"A=1", "U=SECRET:s,user", "B=2", "P=SECRET:s,pass"},
+			wantRefs: []secretspec.Ref{
+				{Secret: "s", Key: "user", As: secretspec.Env, EnvVar: "U"},
+				{Secret: "s", Key: "pass", As: secretspec.Env, EnvVar: "P"},
+			},
+			wantPlains: []corev1.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}},
+		},
+		{
+			name:  "every bad flag reported",
+			flags: []string{"OK=1", "NOEQ", "A=SECRET:s", "B=SECRET:s,k,z", "C=SECRET:s,k"},
+			wantErrs: []*ParseError{
+				{Index: 1, Offset: 4, Msg: "missing '='"},
+				{Index: 2, Name: "A", Offset: 10, Msg: "secret reference has no key"},
+				{Index: 3, Name: "B", Offset: 12, Msg: "extra ','"},
+			},
+		},
+		{
+			name:  "same name twice",
+			flags: []string{"A=1", "B=SECRET:s,k", "A=SECRET:s,k", "B=2"},
+			wantErrs: []*ParseError{
+				{Index: 2, Name: "A", Offset: 0, Msg: "variable is already set by flag 0"},
+				{Index: 3, Name: "B", Offset: 0, Msg: "variable is already set by flag 1"},
+			},
+		},
+		{
+			name:  "duplicate of a bad flag is still a duplicate",
+			flags: []string{"A=SECRET:s", "A=x"},
+			wantErrs: []*ParseError{
+				{Index: 0, Name: "A", Offset: 10, Msg: "secret reference has no key"},
+				{Index: 1, Name: "A", Offset: 0, Msg: "variable is already set by flag 0"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			refs, plains, err := ParseEnvs(tt.flags)
+			if diff := cmp.Diff(tt.wantRefs, refs); diff != "" {
+				t.Errorf("refs (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
+				t.Errorf("plains (-want +got):\n%s", diff)
+			}
+			checkErrs(t, tt.wantErrs, parseErrors(t, err))
+		})
+	}
+}
+
+// TestErrorsHideValues checks that no error quotes a plain value or a flag without '='.
+func TestErrorsHideValues(t *testing.T) {
+	const secret = "hunter2-s3cr3t"
+	flags := []string{
+		secret,                       // no '=': may be a value
+		"=" + secret,                 // empty name
+		"A\x01=" + secret,            // bad name, plain value
+		"P=" + secret, "P=" + secret, // duplicate
+		"B=SECRET:" + "s,k,x" + secret, // extra comma
+	}
+	_, _, err := ParseEnvs(flags)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Error("an error message contains a flag's value")
+	}
+	for _, f := range flags {
+		if _, _, err := ParseEnv(f); err != nil && strings.Contains(err.Error(), secret) {
+			t.Error("a ParseEnv error message contains a flag's value")
+		}
+	}
+}
+
+func TestParseErrorString(t *testing.T) {
+	tests := []struct {
+		err  ParseError
+		want string
+	}{
+		{ParseError{Index: 2, Name: "A", Offset: 7, Msg: "m"}, `runai: -e flag 2 ("A"): byte 7: m`},
+		{ParseError{Index: -1, Offset: 0, Msg: "m"}, `runai: -e: byte 0: m`},
+		{ParseError{Index: 0, Name: "B", Offset: -1, Msg: "m"}, `runai: -e flag 0 ("B"): m`},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestInputsUnchanged(t *testing.T) {
+	flags := []string{"A=SECRET:s,k", "B=x"}
+	before := append([]string(nil), flags...)
+	if _, _, err := ParseEnvs(flags); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, flags); diff != "" {
+		t.Errorf("flags changed (-want +got):\n%s", diff)
+	}
+}
+
+func TestRefIndex(t *testing.T) {
+	tests := []struct {
+		in   string
+		i    int
+		rest string
+	}{
+		{"refs[3].secret", 3, "secret"},
+		{"refs[0]", 0, ""},
+		{"refs[12].items[0].path", 12, "items[0].path"},
+		{"refs", -1, "refs"},
+		{"refs[x]", -1, "refs[x]"},
+		{"refs[1", -1, "refs[1"},
+	}
+	for _, tt := range tests {
+		i, rest := refIndex(tt.in)
+		if i != tt.i || rest != tt.rest {
+			t.Errorf("refIndex(%q) = %d, %q; want %d, %q", tt.in, i, rest, tt.i, tt.rest)
+		}
+	}
+}

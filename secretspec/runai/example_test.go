@@ -1,0 +1,67 @@
+package runai_test
+
+import (
+	"fmt"
+
+	"github.com/podsecrets/podsecrets/secretspec/runai"
+)
+
+// The seed document's own example: runai submit -i ubuntu -e MYUSERNAME=SECRET:my-secret,username
+func ExampleParseEnv() {
+	ref, plain, err := runai.ParseEnv("MYUSERNAME=SECRET:my-secret,username")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s from secret %s, key %s (%s); plain variable: %t\n", ref.EnvVar, ref.Secret, ref.Key, ref.As, plain != nil)
+	// Output:
+	// MYUSERNAME from secret my-secret, key username (env); plain variable: false
+}
+
+func ExampleParseEnvs() {
+	refs, plains, err := runai.ParseEnvs([]string{
+		"MYUSERNAME=SECRET:my-secret,username",
+		"LOG_LEVEL=debug",
+		"MYPASSWORD=SECRET:my-secret,password",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range refs {
+		fmt.Printf("ref   %s <- %s/%s\n", r.EnvVar, r.Secret, r.Key)
+	}
+	for _, p := range plains {
+		fmt.Printf("plain %s=%s\n", p.Name, p.Value)
+	}
+	// Output:
+	// ref   MYUSERNAME <- my-secret/username
+	// ref   MYPASSWORD <- my-secret/password
+	// plain LOG_LEVEL=debug
+}
+
+func ExampleParseEnvs_errors() {
+	_, _, err := runai.ParseEnvs([]string{
+		"MYUSERNAME=SECRET:my-secret",
+		"PASSWORD",
+		"MYUSERNAME=SECRET:my-secret,username,x",
+	})
+	fmt.Println(err)
+	// Output:
+	// runai: -e flag 0 ("MYUSERNAME"): byte 27: secret reference has no key: expected SECRET:<secret>,<key>
+	// runai: -e flag 1: byte 8: missing '=': expected NAME=VALUE or NAME=SECRET:<secret>,<key>
+	// runai: -e flag 2 ("MYUSERNAME"): byte 36: extra ',' in secret reference: expected exactly SECRET:<secret>,<key>
+	// runai: -e flag 2 ("MYUSERNAME"): byte 0: variable is already set by flag 0
+}
+
+func Example_clusterWide() {
+	ns, err := runai.ProjectNamespace("team-a")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("secrets in %q labelled %s=%s are copied to %s (all of %s)\n",
+		runai.ClusterWideNamespace, runai.ClusterWideLabel, runai.ClusterWideLabelValue, ns, runai.ProjectNamespacePattern)
+	// Output:
+	// secrets in "runai" labelled runai/cluster-wide=true are copied to runai-team-a (all of runai-*)
+}
