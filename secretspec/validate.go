@@ -43,24 +43,25 @@ func (r Ref) Validate(fldPath *field.Path) field.ErrorList {
 	if !r.As.known() {
 		errs = append(errs, field.NotSupported(fldPath.Child("as"), string(r.As), supportedDeliveries()))
 	}
-	errs = append(errs, validateSecretName(r.Secret, fldPath.Child("secret"))...)
+	// Field paths are built only for errors: the success path allocates little.
+	errs = append(errs, validateSecretName(r.Secret, fldPath, "secret")...)
 	if r.Key != "" {
-		errs = append(errs, validateKey(r.Key, fldPath.Child("key"))...)
+		errs = append(errs, validateKey(r.Key, fldPath, "key")...)
 	}
 	if r.EnvVar != "" {
-		errs = append(errs, validateEnvVarName(r.EnvVar, fldPath.Child("envVar"))...)
+		errs = append(errs, validateEnvVarName(r.EnvVar, fldPath, "envVar")...)
 	}
 	if r.Prefix != "" {
-		errs = append(errs, validateEnvVarName(r.Prefix, fldPath.Child("prefix"))...)
+		errs = append(errs, validateEnvVarName(r.Prefix, fldPath, "prefix")...)
 	}
 	if r.MountPath != "" {
-		errs = append(errs, validateMountPath(r.MountPath, fldPath.Child("mountPath"))...)
+		errs = append(errs, validateMountPath(r.MountPath, fldPath, "mountPath")...)
 	}
-	errs = append(errs, validateItems(r.Items, fldPath.Child("items"))...)
+	errs = append(errs, validateItems(r.Items, fldPath)...)
 	if r.Mode != nil {
-		errs = append(errs, validateMode(*r.Mode, fldPath.Child("mode"))...)
+		errs = append(errs, validateMode(*r.Mode, fldPath, "mode")...)
 	}
-	errs = append(errs, validateContainers(r.Containers, fldPath.Child("containers"))...)
+	errs = append(errs, validateContainers(r.Containers, fldPath, "containers")...)
 	errs = append(errs, r.validateForDelivery(fldPath)...)
 	return errs
 }
@@ -143,34 +144,40 @@ func (r Ref) validateForDelivery(fldPath *field.Path) field.ErrorList {
 	return errs
 }
 
-func validateSecretName(name string, p *field.Path) field.ErrorList {
+func validateSecretName(name string, parent *field.Path, child string) field.ErrorList {
 	if name == "" {
-		return field.ErrorList{field.Required(p, "the name of a Secret in the pod's namespace")}
+		return field.ErrorList{field.Required(parent.Child(child), "the name of a Secret in the pod's namespace")}
 	}
-	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Subdomain(name) {
-		errs = append(errs, field.Invalid(p, name, msg))
+	return invalidEach(validation.IsDNS1123Subdomain(name), name, parent, child)
+}
+
+func validateKey(key string, parent *field.Path, child string) field.ErrorList {
+	return invalidEach(validation.IsConfigMapKey(key), key, parent, child)
+}
+
+func validateEnvVarName(name string, parent *field.Path, child string) field.ErrorList {
+	return invalidEach(validation.IsRelaxedEnvVarName(name), name, parent, child)
+}
+
+// invalidEach turns each message of a name check into an Invalid error at
+// parent.child; no messages, no errors (and no allocation).
+func invalidEach(msgs []string, value string, parent *field.Path, child string) field.ErrorList {
+	if len(msgs) == 0 {
+		return nil
+	}
+	p := parent.Child(child)
+	errs := make(field.ErrorList, 0, len(msgs))
+	for _, msg := range msgs {
+		errs = append(errs, field.Invalid(p, value, msg))
 	}
 	return errs
 }
 
-func validateKey(key string, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range validation.IsConfigMapKey(key) {
-		errs = append(errs, field.Invalid(p, key, msg))
+func validateMountPath(mp string, parent *field.Path, child string) field.ErrorList {
+	if path.IsAbs(mp) && mp != "/" && path.Clean(mp) == mp && strings.IndexByte(mp, 0) < 0 {
+		return nil
 	}
-	return errs
-}
-
-func validateEnvVarName(name string, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range validation.IsRelaxedEnvVarName(name) {
-		errs = append(errs, field.Invalid(p, name, msg))
-	}
-	return errs
-}
-
-func validateMountPath(mp string, p *field.Path) field.ErrorList {
+	p := parent.Child(child)
 	var errs field.ErrorList
 	switch {
 	case !path.IsAbs(mp):
@@ -189,29 +196,31 @@ func validateMountPath(mp string, p *field.Path) field.ErrorList {
 
 // validateItems checks each item as Kubernetes checks a KeyToPath, plus that
 // no two items write the same file and no file is another one's directory.
-func validateItems(items []corev1.KeyToPath, p *field.Path) field.ErrorList {
+func validateItems(items []corev1.KeyToPath, parent *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, it := range items {
-		ip := p.Index(i)
+		ip := func(child string) *field.Path { return parent.Child("items").Index(i).Child(child) }
 		if it.Key == "" {
-			errs = append(errs, field.Required(ip.Child("key"), "the Secret key to write to the file"))
-		} else {
-			errs = append(errs, validateKey(it.Key, ip.Child("key"))...)
+			errs = append(errs, field.Required(ip("key"), "the Secret key to write to the file"))
+		} else if msgs := validation.IsConfigMapKey(it.Key); len(msgs) > 0 {
+			errs = append(errs, invalidEach(msgs, it.Key, parent.Child("items").Index(i), "key")...)
 		}
-		pathErrs := validateItemPath(it.Path, ip.Child("path"))
-		errs = append(errs, pathErrs...)
+		pathOK := validItemPath(it.Path)
+		if !pathOK {
+			errs = append(errs, validateItemPath(it.Path, ip("path"))...)
+		}
 		if it.Mode != nil {
-			errs = append(errs, validateMode(*it.Mode, ip.Child("mode"))...)
+			errs = append(errs, validateMode(*it.Mode, parent.Child("items").Index(i), "mode")...)
 		}
-		if len(pathErrs) > 0 {
+		if !pathOK {
 			continue
 		}
 		for j := range i {
-			if len(validateItemPath(items[j].Path, nil)) > 0 {
+			if !validItemPath(items[j].Path) {
 				continue
 			}
 			if clash := pathClash(it.Path, items[j].Path); clash != clashNone {
-				errs = append(errs, itemClash(ip.Child("path"), it.Path, clash,
+				errs = append(errs, itemClash(ip("path"), it.Path, clash,
 					"items["+strconv.Itoa(j)+"] (key \""+items[j].Key+"\")"))
 				break
 			}
@@ -240,10 +249,10 @@ type pathClashKind int
 
 // The ways two item paths can clash.
 const (
-	clashNone   pathClashKind = iota
-	clashSame                 // the same file
-	clashIsDir                // the first is a directory of the second
-	clashBelow                // the first lies inside the second, a file
+	clashNone  pathClashKind = iota
+	clashSame                // the same file
+	clashIsDir               // the first is a directory of the second
+	clashBelow               // the first lies inside the second, a file
 )
 
 // pathClash compares two valid relative item paths after cleaning them.
@@ -258,6 +267,25 @@ func pathClash(a, b string) pathClashKind {
 		return clashBelow
 	}
 	return clashNone
+}
+
+// validItemPath reports, without allocating, whether validateItemPath would
+// find nothing wrong with ip.
+func validItemPath(ip string) bool {
+	if ip == "" || ip[0] == '/' || strings.HasPrefix(ip, "..") || strings.IndexByte(ip, 0) >= 0 {
+		return false
+	}
+	for rest := ip; ; {
+		elem, after, more := strings.Cut(rest, "/")
+		if elem == ".." {
+			return false
+		}
+		if !more {
+			break
+		}
+		rest = after
+	}
+	return path.Clean(ip) != "."
 }
 
 // validateItemPath applies Kubernetes' rules for a KeyToPath path: required,
@@ -288,34 +316,36 @@ func validateItemPath(ip string, p *field.Path) field.ErrorList {
 	return errs
 }
 
-func validateMode(m int32, p *field.Path) field.ErrorList {
+func validateMode(m int32, parent *field.Path, child string) field.ErrorList {
 	if m < 0 || m > maxFileMode {
-		return field.ErrorList{field.Invalid(p, formatMode(m), fileModeMsg)}
+		return field.ErrorList{field.Invalid(parent.Child(child), formatMode(m), fileModeMsg)}
 	}
 	return nil
 }
 
-func validateContainers(names []string, p *field.Path) field.ErrorList {
+func validateContainers(names []string, parent *field.Path, child string) field.ErrorList {
 	if names == nil {
 		return nil
 	}
 	if len(names) == 0 {
-		return field.ErrorList{field.Invalid(p, names,
+		return field.ErrorList{field.Invalid(parent.Child(child), names,
 			"an empty list selects no container; leave it unset (nil) for every container")}
 	}
 	var errs field.ErrorList
 	for i, name := range names {
-		cp := p.Index(i)
 		if name == "" {
-			errs = append(errs, field.Required(cp, "a container name"))
+			errs = append(errs, field.Required(parent.Child(child).Index(i), "a container name"))
 			continue
 		}
-		for _, msg := range validation.IsDNS1123Label(name) {
-			errs = append(errs, field.Invalid(cp, name, msg))
+		if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
+			cp := parent.Child(child).Index(i)
+			for _, msg := range msgs {
+				errs = append(errs, field.Invalid(cp, name, msg))
+			}
 		}
 		for _, prev := range names[:i] {
 			if prev == name {
-				errs = append(errs, field.Duplicate(cp, name))
+				errs = append(errs, field.Duplicate(parent.Child(child).Index(i), name))
 				break
 			}
 		}
