@@ -139,7 +139,7 @@ func (c *conflicts) checkMount(i int, ip *field.Path) field.ErrorList {
 				if clash == clashNone || clash == clashSame && f.item.Key == g.item.Key && sameMode(f.item.Mode, g.item.Mode) {
 					continue
 				}
-				other := c.describe(j) + " (key \"" + g.item.Key + "\")"
+				other := c.describeFile(j, g.item.Key)
 				if clash == clashSame && f.item.Key == g.item.Key {
 					errs = append(errs, field.Invalid(f.modePath, formatOptionalMode(f.item.Mode),
 						"differs from the mode "+formatOptionalMode(g.item.Mode)+" of the same file in "+other))
@@ -194,6 +194,11 @@ func (c *conflicts) describe(j int) string {
 		s += " (" + string(r.As) + ", secret " + strconv.Quote(r.Secret) + ")"
 	}
 	return s
+}
+
+// describeFile names the file of key in mount ref j for an error message.
+func (c *conflicts) describeFile(j int, key string) string {
+	return "refs[" + strconv.Itoa(j) + "] (mount, secret " + strconv.Quote(c.refs[j].Secret) + ", key " + strconv.Quote(key) + ")"
 }
 
 // intersects reports whether two container selections share a container; nil
