@@ -72,14 +72,16 @@ func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
 	if err := dec.Decode(w); err != nil {
 		return jsonError(err, off)
 	}
+	end := dec.InputOffset()
+	next := end + int64(len(b[end:])-len(bytes.TrimLeft(b[end:], " \t\r\n")))
 	var extra json.RawMessage
 	switch err := dec.Decode(&extra); {
 	case err == io.EOF:
 		return nil
 	case err == nil:
-		return &DecodeError{Offset: off(dec.InputOffset() - int64(len(extra))), Reason: "several documents, expected one Secret"}
+		return &DecodeError{Offset: off(next), Reason: "several documents, expected one Secret"}
 	default:
-		return &DecodeError{Offset: off(dec.InputOffset()), Reason: "unexpected data after the Secret"}
+		return &DecodeError{Offset: off(next), Reason: "unexpected data after the Secret"}
 	}
 }
 

@@ -13,7 +13,8 @@ import (
 // wins), keys only in base stay, labels and annotations are merged the same
 // way, and the TreeAnnotation mappings of both are united. base's other
 // metadata (name, namespace, resourceVersion, ...) is kept, ready for an
-// update; overlay's immutable flag, when set, wins.
+// update; overlay's immutable flag, when set, wins, and so does its type
+// when base has none.
 //
 // It is an error when the types differ (an empty type counts as Opaque),
 // when both have a name or a namespace and they differ, when base is

@@ -1,0 +1,146 @@
+package encode
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestDecode(t *testing.T) {
+	want := &corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "ns", Labels: map[string]string{"app": "x"}},
+		Type:       corev1.SecretTypeOpaque,
+		Data:       map[string][]byte{"user": []byte("admin"), "pass": []byte("from-stringData"), "extra": []byte("e")},
+	}
+	for _, tc := range []struct{ name, in string }{
+		{"json", `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"ns","labels":{"app":"x"}},
+			"type":"Opaque","data":{"user":"YWRtaW4=","pass":"b2xk"},"stringData":{"pass":"from-stringData","extra":"e"}}`},
+		{"yaml", "# a comment\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: ns\n  labels: {app: x}\ntype: Opaque\n" +
+			"data:\n  user: YWRtaW4=\n  pass: b2xk\nstringData:\n  pass: from-stringData\n  extra: e\n"},
+		{"yaml with separators and empty documents", "---\n# only a comment\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ns, labels: {app: x}}\n" +
+			"type: Opaque\ndata: {user: YWRtaW4=, pass: b2xk}\nstringData: {pass: from-stringData, extra: e}\n---\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Decode([]byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Decode (-want +got):\n%s", diff)
+			}
+		})
+	}
+	empty, err := Decode([]byte(`{"apiVersion":"v1","kind":"Secret","metadata":{"name":"e"}}`))
+	if err != nil || empty.Data == nil {
+		t.Errorf("no data: want a non-nil empty map, got %v", err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	v := secretValue
+	for _, tc := range []struct {
+		name, in string
+		want     DecodeError
+	}{
+		{"empty", " \n", DecodeError{Offset: -1, Reason: "empty manifest, expected one Secret"}},
+		{"json syntax", `{"apiVersion":"v1","data":{"a":` + v + `}}`, DecodeError{Offset: 32, Reason: "invalid JSON"}},
+		{"json truncated", `{"apiVersion":"v1","data":{"a":"` + v, DecodeError{Offset: -1, Reason: "unexpected end of input"}},
+		{"two json objects", `{"apiVersion":"v1","kind":"Secret"} {"a":"` + v + `"}`, DecodeError{Offset: 36, Reason: "several documents, expected one Secret"}},
+		{"json garbage after", `{"apiVersion":"v1","kind":"Secret"} ` + v, DecodeError{Offset: 36, Reason: "unexpected data after the Secret"}},
+		{"unknown field", `{"apiVersion":"v1","kind":"Secret","spec":{"x":"` + v + `"}}`, DecodeError{Offset: -1, Field: "spec", Reason: "unknown field, not part of a v1 Secret"}},
+		{"unknown metadata field", "apiVersion: v1\nkind: Secret\nmetadata:\n  nam: x\n", DecodeError{Offset: -1, Field: "nam", Reason: "unknown field, not part of a v1 Secret"}},
+		{"wrong kind", `{"apiVersion":"v1","kind":"ConfigMap"}`, DecodeError{Offset: -1, Field: "kind", Reason: `must be "Secret"`}},
+		{"missing kind", `{"apiVersion":"v1"}`, DecodeError{Offset: -1, Field: "kind", Reason: `must be "Secret"`}},
+		{"wrong apiVersion", `{"apiVersion":"v2","kind":"Secret"}`, DecodeError{Offset: -1, Field: "apiVersion", Reason: `must be "v1"`}},
+		{"bad base64", `{"apiVersion":"v1","kind":"Secret","data":{"ok":"b2s=","tls.key":"` + v + `"}}`, DecodeError{Offset: -1, Field: "data[tls.key]", Reason: "invalid base64 at byte 6 of the value"}},
+		{"number as data", "apiVersion: v1\nkind: Secret\ndata:\n  a: 12345678\n", DecodeError{Offset: -1, Field: "data", Reason: "expected a value of type string"}},
+		{"json number as data", `{"apiVersion":"v1","kind":"Secret","data":{"a":12345678}}`, DecodeError{Offset: 55, Field: "data", Reason: "expected a value of type string"}},
+		{"array", "- " + v + "\n", DecodeError{Offset: -1, Reason: "expected a JSON object (a Secret)"}},
+		{"scalar", v + "\n", DecodeError{Offset: -1, Reason: "expected a JSON object (a Secret)"}},
+		{"two yaml documents", "apiVersion: v1\nkind: Secret\n---\napiVersion: v1\nkind: Secret\ndata: {a: " + v + "}\n", DecodeError{Offset: -1, Line: 4, Reason: "several documents, expected one Secret"}},
+		{"only comments", "# nothing\n---\n", DecodeError{Offset: -1, Reason: "no document, expected one Secret"}},
+		{"yaml syntax", "apiVersion: v1\nkind: Secret\ndata:\n  a: [" + v + "\n", DecodeError{Offset: -1, Line: 4, Reason: "invalid YAML"}},
+		{"yaml syntax in second document", "# c\n---\napiVersion: v1\nkind: Secret\ndata:\n  a: \"" + v + "\n", DecodeError{Offset: -1, Line: 7, Reason: "invalid YAML"}},
+		{"yaml duplicate key", "apiVersion: v1\nkind: Secret\ndata:\n  a: " + v + "\n  a: " + v + "\n", DecodeError{Offset: -1, Line: 5, Reason: "invalid YAML: a mapping key appears twice"}},
+		{"bad timestamp", `{"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":"` + v + `"}}`, DecodeError{Offset: -1, Reason: "a field holds a value of the wrong form"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode([]byte(tc.in))
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("want a *DecodeError, got %T %v", err, err)
+			}
+			if diff := cmp.Diff(tc.want, *de); diff != "" {
+				t.Errorf("DecodeError (-want +got):\n%s", diff)
+			}
+			noLeak(t, err, v, "1234")
+		})
+	}
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"t/a b/c": "1", "t/d": "\x00\xff binary"})
+	cert, key := testPair(t)
+	yes := true
+	var secrets []*corev1.Secret
+	add := func(s *corev1.Secret, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = append(secrets, s)
+	}
+	add(Generic("empty"))
+	add(Generic("mixed", Literal("k", "v\n"), Literal("empty", ""), Tree(dir+"/t")))
+	add(DockerRegistry("reg", "r.example.com", "u", "p<&>", "e@x"))
+	add(TLS("web", cert, key))
+	add(BasicAuth("b", "u", "p"))
+	full := newSecret("full", corev1.SecretTypeOpaque)
+	full.Namespace = "ns"
+	full.Labels = map[string]string{"a": "b"}
+	full.Annotations = map[string]string{"n": "o"}
+	full.Immutable = &yes
+	full.Data["x"] = []byte("y")
+	secrets = append(secrets, full)
+	for _, s := range secrets {
+		for _, f := range []string{"json", "yaml"} {
+			b, err := Marshal(s, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b2, _ := Marshal(s, f)
+			if string(b) != string(b2) {
+				t.Errorf("%s/%s: two Marshal calls differ", s.Name, f)
+			}
+			got, err := Decode(b)
+			if err != nil {
+				t.Fatalf("%s/%s: Decode(Marshal(s)): %v", s.Name, f, err)
+			}
+			if !cmpEqual(s, got) {
+				t.Errorf("%s/%s: Decode(Marshal(s)) differs from s", s.Name, f)
+			}
+		}
+	}
+	if _, err := Marshal(secrets[0], "xml"); err == nil || !strings.Contains(err.Error(), `unknown format "xml"`) {
+		t.Errorf("unknown format: %v", err)
+	}
+	withString := newSecret("s", "")
+	withString.Data["a"] = []byte("old")
+	withString.StringData = map[string]string{"a": "new"}
+	b, _ := Marshal(withString, "yaml")
+	if want := "apiVersion: v1\ndata:\n  a: bmV3\nkind: Secret\nmetadata:\n  name: s\n"; string(b) != want {
+		t.Errorf("stringData not folded:\n%s", b)
+	}
+	if withString.StringData == nil || string(withString.Data["a"]) != "old" {
+		t.Error("Marshal modified its argument")
+	}
+}
+
+// cmpEqual compares two Secrets exactly (nil and empty maps differ).
+func cmpEqual(a, b *corev1.Secret) bool { return cmp.Equal(a, b) }
