@@ -1,0 +1,77 @@
+package flyte_test
+
+import (
+	"fmt"
+
+	"github.com/podsecrets/podsecrets/secretspec/flyte"
+)
+
+// A task asks for two keys of the Kubernetes Secret "user-info", one as an environment
+// variable and one as a file, as in Flyte's "How to Inject Secrets Into Tasks": propeller
+// annotates the pod, the webhook decodes the annotations and injects.
+func Example() {
+	requests := []flyte.Secret{
+		{Group: "user-info", Key: "user_secret", MountRequirement: flyte.MountEnvVar},
+		{Group: "user-info", Key: "user_cert", MountRequirement: flyte.MountFile, EnvVar: "USER_CERT_PATH"},
+	}
+	annotations, err := flyte.EncodeAnnotations(requests)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("flyte.secrets/s0:", annotations["flyte.secrets/s0"])
+
+	decoded, err := flyte.DecodeAnnotations(annotations)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	refs, plain, err := flyte.Refs(decoded)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range refs {
+		fmt.Printf("%s: secret %s key %s var %s dir %s items %v optional %t\n",
+			r.As, r.Secret, r.Key, r.EnvVar, r.MountPath, r.Items, r.Optional)
+	}
+	for _, v := range plain {
+		fmt.Printf("%s=%s\n", v.Name, v.Value)
+	}
+	// Output:
+	// flyte.secrets/s0: m4zg54lqhiqce4ltmvzc11lomzxsectlmv3tuibcovzwk3s6onswg3tfoqrau2lpovxhix2smvyxk1lsmvwwk2tuhiqektswl4lecuqk
+	// env: secret user-info key user_secret var _FSEC_USER-INFO_USER_SECRET dir  items [] optional true
+	// mount: secret user-info key  var  dir /etc/flyte/secrets/user-info items [{user_cert user_cert <nil>}] optional true
+	// FLYTE_SECRETS_ENV_PREFIX=_FSEC_
+	// FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets
+	// FLYTE_SECRETS_FILE_PREFIX=
+	// USER_CERT_PATH=/etc/flyte/secrets/user-info/user_cert
+}
+
+func ExampleEncodeAnnotations() {
+	annotations, err := flyte.EncodeAnnotations([]flyte.Secret{{Key: "my_key"}})
+	fmt.Println(annotations, err)
+	// Output:
+	// map[flyte.secrets/s0:nnsxsoraejwxsx2lmv3secq] <nil>
+}
+
+func ExampleDecodeAnnotations() {
+	secrets, err := flyte.DecodeAnnotations(map[string]string{
+		"flyte.secrets/s0": "nnsxsoraejwxsx2lmv3secq",
+		"app":              "ignored",
+	})
+	fmt.Printf("%+v %v\n", secrets, err)
+	// Output:
+	// [{Group: GroupVersion: Key:my_key EnvVar: MountRequirement:ANY}] <nil>
+}
+
+func ExampleRefs_errors() {
+	_, _, err := flyte.Refs([]flyte.Secret{
+		{Group: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db", Key: "password"},
+		{Group: "app", Key: "MY_SECRET", MountRequirement: flyte.MountFile},
+		{Group: "app", Key: "my_secret", MountRequirement: flyte.MountFile},
+	})
+	fmt.Println(err)
+	// Output:
+	// [secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'), secrets[2].key: Invalid value: "my_secret": keys "MY_SECRET" (secrets[1]) and "my_secret" both become the file /etc/flyte/secrets/app/my_secret after lower-casing]
+}

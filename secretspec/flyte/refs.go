@@ -1,0 +1,279 @@
+package flyte
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/validation"
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+// Names and places Flyte's Kubernetes secret injector uses, byte for byte.
+const (
+	// EnvVarPrefix starts the variable of a MountEnvVar request: _FSEC_<GROUP>_<KEY>, upper-cased.
+	EnvVarPrefix = "_FSEC_"
+	// SecretsDir is the directory under which each group's keys appear as files:
+	// <SecretsDir>/<group>/<key>, both lower-cased.
+	SecretsDir = "/etc/flyte/secrets"
+	// EnvVarPrefixVar tells the task the prefix of secret variables (EnvVarPrefix).
+	EnvVarPrefixVar = "FLYTE_SECRETS_ENV_PREFIX"
+	// DefaultDirVar tells the task where secret files are (SecretsDir).
+	DefaultDirVar = "FLYTE_SECRETS_DEFAULT_DIR"
+	// FilePrefixVar tells the task the prefix of secret file names (empty: the key as is).
+	FilePrefixVar = "FLYTE_SECRETS_FILE_PREFIX"
+)
+
+// Env returns the plain variables Flyte sets beside the secrets so that flytekit finds them:
+// FLYTE_SECRETS_ENV_PREFIX=_FSEC_, FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets and
+// FLYTE_SECRETS_FILE_PREFIX= (empty).
+func Env() []corev1.EnvVar {
+	return []corev1.EnvVar{
+		{Name: EnvVarPrefixVar, Value: EnvVarPrefix},
+		{Name: DefaultDirVar, Value: SecretsDir},
+		{Name: FilePrefixVar, Value: ""},
+	}
+}
+
+// EnvVarName is the variable of a MountEnvVar request: "_FSEC_<GROUP>_<KEY>", upper-cased.
+func EnvVarName(s Secret) string { return strings.ToUpper(EnvVarPrefix + s.Group + "_" + s.Key) }
+
+// MountPath is the directory that holds every key of s's group: "/etc/flyte/secrets/<group>",
+// the group lower-cased.
+func MountPath(s Secret) string { return SecretsDir + "/" + strings.ToLower(s.Group) }
+
+// FilePath is the file of a MountFile request: "/etc/flyte/secrets/<group>/<key>", lower-cased.
+func FilePath(s Secret) string { return MountPath(s) + "/" + strings.ToLower(s.Key) }
+
+// Refs turns secret requests into refs as Flyte's Kubernetes secret injector does:
+//
+//   - MountEnvVar: an Env ref, variable EnvVarName (optional secretKeyRef); with EnvVar set, a
+//     second Env ref of that name with the same secretKeyRef;
+//   - MountFile and MountAny: a Mount ref at MountPath with the one item {key, lower(key)},
+//     optional (Kubernetes mounts Secret volumes read-only). Requests for one group share the
+//     mount path, so inject merges them into one volume; with EnvVar set, a plain variable of
+//     that name holding FilePath.
+//
+// The plain variables are Env() followed by those path variables. Identical requests give one
+// ref. Where Flyte would emit an invalid pod, Refs returns an error listing every problem with
+// its request ("secrets[2].group"): a missing group or key, a group that is not a valid Secret
+// name (an AWS ARN or Vault path belongs to another secret manager), an invalid key or variable
+// name, two keys of a group that become one file after lower-casing, one variable set two ways,
+// an unknown mount requirement. No requests give no refs and no variables.
+func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
+	if len(secrets) == 0 {
+		return nil, nil, nil
+	}
+	b := refBuilder{
+		files: map[string]fileUse{},
+		vars:  map[string]varUse{},
+	}
+	for _, v := range Env() {
+		b.vars[v.Name] = varUse{def: "value " + v.Value, by: "Flyte's own " + v.Name}
+	}
+	b.plains = Env()
+	for i, s := range secrets {
+		b.add(i, s)
+	}
+	if len(b.errs) == 0 {
+		b.errs = sharedErrors(b.refs, b.origins)
+	}
+	if len(b.errs) > 0 {
+		return nil, nil, b.errs.ToAggregate()
+	}
+	return b.refs, b.plains, nil
+}
+
+type fileUse struct {
+	key string
+	at  *field.Path
+}
+
+type varUse struct {
+	def string // what the variable holds, to tell a repeat from a clash
+	by  string // who set it first
+}
+
+type refBuilder struct {
+	refs    []secretspec.Ref
+	origins []origin
+	plains  []corev1.EnvVar
+	files   map[string]fileUse // file path -> the key written there
+	vars    map[string]varUse  // variable name -> its definition
+	errs    field.ErrorList
+}
+
+func (b *refBuilder) add(i int, s Secret) {
+	p := field.NewPath("secrets").Index(i)
+	before := len(b.errs)
+	switch {
+	case s.Group == "":
+		b.errs = append(b.errs, field.Required(p.Child("group"), "the Kubernetes Secret's name"))
+	default:
+		for _, msg := range validation.IsDNS1123Subdomain(s.Group) {
+			b.errs = append(b.errs, field.Invalid(p.Child("group"), s.Group,
+				"the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): "+msg))
+		}
+	}
+	if s.Key == "" {
+		b.errs = append(b.errs, field.Required(p.Child("key"), "Flyte's Kubernetes injector needs a key within the Secret"))
+	} else {
+		for _, msg := range validation.IsConfigMapKey(s.Key) {
+			b.errs = append(b.errs, field.Invalid(p.Child("key"), s.Key, msg))
+		}
+	}
+	if s.EnvVar != "" {
+		for _, msg := range validation.IsRelaxedEnvVarName(s.EnvVar) {
+			b.errs = append(b.errs, field.Invalid(p.Child("env_var"), s.EnvVar, msg))
+		}
+	}
+	if !s.MountRequirement.known() {
+		b.errs = append(b.errs, field.NotSupported(p.Child("mount_requirement"), s.MountRequirement.String(),
+			[]string{MountAny.String(), MountEnvVar.String(), MountFile.String()}))
+	}
+	if len(b.errs) > before {
+		return
+	}
+
+	ref := func(r secretspec.Ref, fields map[string]string) {
+		for _, have := range b.refs {
+			if refEqual(have, r) {
+				return
+			}
+		}
+		b.refs = append(b.refs, r)
+		b.origins = append(b.origins, origin{p, fields})
+	}
+	keyRef := "secret " + s.Group + " key " + s.Key
+	if s.MountRequirement == MountEnvVar {
+		name := EnvVarName(s)
+		if b.claimVar(name, keyRef, p, p.Child("key"), "its variable "+name) {
+			ref(secretspec.Ref{Secret: s.Group, Key: s.Key, As: secretspec.Env, EnvVar: name, Optional: true}, envFields)
+		}
+		if s.EnvVar != "" && b.claimVar(s.EnvVar, keyRef, p, p.Child("env_var"), "env_var") {
+			ref(secretspec.Ref{Secret: s.Group, Key: s.Key, As: secretspec.Env, EnvVar: s.EnvVar, Optional: true}, envVarFields)
+		}
+		return
+	}
+	file := FilePath(s)
+	if prev, ok := b.files[file]; ok && prev.key != s.Key {
+		b.errs = append(b.errs, field.Invalid(p.Child("key"), s.Key, fmt.Sprintf(
+			"keys %q (%s) and %q both become the file %s after lower-casing", prev.key, prev.at, s.Key, file)))
+		return
+	} else if !ok {
+		b.files[file] = fileUse{s.Key, p}
+	}
+	ref(secretspec.Ref{Secret: s.Group, As: secretspec.Mount, MountPath: MountPath(s),
+		Items: []corev1.KeyToPath{{Key: s.Key, Path: strings.ToLower(s.Key)}}, Optional: true}, mountFields)
+	if s.EnvVar != "" && b.claimVar(s.EnvVar, "value "+file, p, p.Child("env_var"), "env_var") {
+		b.plains = append(b.plains, corev1.EnvVar{Name: s.EnvVar, Value: file})
+	}
+}
+
+// claimVar records that the request at p sets variable name to def; it is false, with an error at
+// blame, if the variable is already set to something else, and false without error if it is
+// already set to the same thing.
+func (b *refBuilder) claimVar(name, def string, p, blame *field.Path, what string) bool {
+	prev, ok := b.vars[name]
+	if !ok {
+		b.vars[name] = varUse{def: def, by: p.String()}
+		return true
+	}
+	if prev.def != def {
+		b.errs = append(b.errs, &field.Error{Type: field.ErrorTypeDuplicate, Field: blame.String(), BadValue: name,
+			Detail: fmt.Sprintf("%s is already set by %s to another value", what, prev.by)})
+	}
+	return false
+}
+
+func refEqual(a, b secretspec.Ref) bool {
+	if a.Secret != b.Secret || a.Key != b.Key || a.As != b.As || a.EnvVar != b.EnvVar || a.MountPath != b.MountPath ||
+		a.Optional != b.Optional || len(a.Items) != len(b.Items) {
+		return false
+	}
+	for i := range a.Items {
+		if a.Items[i].Key != b.Items[i].Key || a.Items[i].Path != b.Items[i].Path {
+			return false
+		}
+	}
+	return true
+}
+
+// origin is the request a ref came from, and how its fields are called there.
+type origin struct {
+	at     *field.Path
+	fields map[string]string // Ref field path element -> request field ("" = the request itself)
+}
+
+var (
+	envFields    = map[string]string{"secret": "group", "key": "key", "envVar": ""}
+	envVarFields = map[string]string{"secret": "group", "key": "key", "envVar": "env_var"}
+	mountFields  = map[string]string{"secret": "group", "items": "key", "mountPath": "group"}
+)
+
+// refMention finds "refs[N]" in the detail of a shared validation error.
+var refMention = regexp.MustCompile(`refs\[[0-9]+\]`)
+
+// sharedErrors runs secretspec.ValidateRefs and reports each problem at the request that gave
+// the ref, in Flyte's field names.
+func sharedErrors(refs []secretspec.Ref, origins []origin) field.ErrorList {
+	list := secretspec.ValidateRefs(refs, field.NewPath("refs"))
+	out := make(field.ErrorList, 0, len(list))
+	for _, fe := range list {
+		e := *fe
+		if i, rest, ok := refIndex(fe.Field); ok && i < len(origins) {
+			e.Field = origins[i].at.String() + rename(rest, origins[i].fields)
+		}
+		e.Detail = refMention.ReplaceAllStringFunc(e.Detail, func(m string) string {
+			if i, _, ok := refIndex(m); ok && i < len(origins) {
+				return origins[i].at.String()
+			}
+			return m
+		})
+		out = append(out, &e)
+	}
+	return out
+}
+
+// refIndex splits "refs[3].mountPath" into 3 and ".mountPath".
+func refIndex(p string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(p, "refs[")
+	if !ok {
+		return 0, "", false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end <= 0 {
+		return 0, "", false
+	}
+	i := 0
+	for _, c := range rest[:end] {
+		if c < '0' || c > '9' || i > 1<<30 {
+			return 0, "", false
+		}
+		i = i*10 + int(c-'0')
+	}
+	return i, rest[end+1:], true
+}
+
+// rename replaces the first element of rest (".mountPath[...]...") by its name in fields; a
+// field of a derived value (mapped to "") is reported at the request itself.
+func rename(rest string, fields map[string]string) string {
+	if !strings.HasPrefix(rest, ".") {
+		return rest
+	}
+	name := rest[1:]
+	if cut := strings.IndexAny(name, ".["); cut >= 0 {
+		name = name[:cut]
+	}
+	to, ok := fields[name]
+	if !ok {
+		return rest
+	}
+	if to == "" {
+		return ""
+	}
+	return "." + to
+}
