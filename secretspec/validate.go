@@ -11,6 +11,13 @@ import (
 	"github.com/podsecrets/podsecrets/internal/validation"
 )
 
+// Length limits of the kubelet, which writes secret volumes: a path of at
+// most 4096 bytes, each of its elements at most 255 bytes.
+const (
+	maxPathLength     = 4096
+	maxFileNameLength = 255
+)
+
 // maxFileMode is the largest file mode Kubernetes accepts (0777).
 const maxFileMode = 0o777
 
@@ -131,12 +138,11 @@ func (r Ref) validateForDelivery(fldPath *field.Path) field.ErrorList {
 			key = DefaultGitSSHKey
 		}
 		for i, it := range r.Items {
-			p := fldPath.Child("items").Index(i).Child("path")
 			switch {
 			case it.Path != KnownHostsKey:
-				errs = append(errs, field.NotSupported(p, it.Path, []string{KnownHostsKey}))
+				errs = append(errs, field.NotSupported(fldPath.Child("items").Index(i).Child("path"), it.Path, []string{KnownHostsKey}))
 			case key == KnownHostsKey:
-				errs = append(errs, field.Invalid(p, it.Path,
+				errs = append(errs, field.Invalid(fldPath.Child("items").Index(i).Child("path"), it.Path,
 					"collides with the private key file, whose key is also \""+KnownHostsKey+"\""))
 			}
 		}
@@ -174,11 +180,18 @@ func invalidEach(msgs []string, value string, parent *field.Path, child string) 
 }
 
 func validateMountPath(mp string, parent *field.Path, child string) field.ErrorList {
-	if path.IsAbs(mp) && mp != "/" && path.Clean(mp) == mp && strings.IndexByte(mp, 0) < 0 {
+	if len(mp) <= maxPathLength && path.IsAbs(mp) && mp != "/" && path.Clean(mp) == mp &&
+		strings.IndexByte(mp, 0) < 0 && elementsFit(mp) {
 		return nil
 	}
 	p := parent.Child(child)
 	var errs field.ErrorList
+	if len(mp) > maxPathLength {
+		errs = append(errs, field.TooLong(p, mp, maxPathLength))
+	}
+	if !elementsFit(mp) {
+		errs = append(errs, field.Invalid(p, field.OmitValueType{}, elementTooLongMsg))
+	}
 	switch {
 	case !path.IsAbs(mp):
 		errs = append(errs, field.Invalid(p, mp, "must be an absolute path"))
@@ -198,6 +211,10 @@ func validateMountPath(mp string, parent *field.Path, child string) field.ErrorL
 // no two items write the same file and no file is another one's directory.
 func validateItems(items []corev1.KeyToPath, parent *field.Path) field.ErrorList {
 	var errs field.ErrorList
+	var tree *fileTree // for more than smallItems items
+	if len(items) > smallItems {
+		tree = &fileTree{}
+	}
 	for i, it := range items {
 		ip := func(child string) *field.Path { return parent.Child("items").Index(i).Child(child) }
 		if it.Key == "" {
@@ -209,10 +226,17 @@ func validateItems(items []corev1.KeyToPath, parent *field.Path) field.ErrorList
 		if !pathOK {
 			errs = append(errs, validateItemPath(it.Path, ip("path"))...)
 		}
-		if it.Mode != nil {
+		if it.Mode != nil && !validMode(*it.Mode) {
 			errs = append(errs, validateMode(*it.Mode, parent.Child("items").Index(i), "mode")...)
 		}
 		if !pathOK {
+			continue
+		}
+		if tree != nil {
+			if clash, o := tree.clash(it.Path); clash != clashNone {
+				errs = append(errs, itemClash(ip("path"), it.Path, clash, describeItem(o.index, o.item.Key)))
+			}
+			tree.add(it.Path, fileOwner{index: i, item: it})
 			continue
 		}
 		for j := range i {
@@ -220,13 +244,21 @@ func validateItems(items []corev1.KeyToPath, parent *field.Path) field.ErrorList
 				continue
 			}
 			if clash := pathClash(it.Path, items[j].Path); clash != clashNone {
-				errs = append(errs, itemClash(ip("path"), it.Path, clash,
-					"items["+strconv.Itoa(j)+"] (key \""+items[j].Key+"\")"))
+				errs = append(errs, itemClash(ip("path"), it.Path, clash, describeItem(j, items[j].Key)))
 				break
 			}
 		}
 	}
 	return errs
+}
+
+// smallItems is the number of items up to which validateItems compares every
+// pair of paths (allocating nothing) instead of building a fileTree.
+const smallItems = 8
+
+// describeItem names item j for an error message.
+func describeItem(j int, key string) string {
+	return "items[" + strconv.Itoa(j) + "] (key " + strconv.Quote(key) + ")"
 }
 
 // itemClash reports a file path that another item, named by other, also
@@ -269,15 +301,31 @@ func pathClash(a, b string) pathClashKind {
 	return clashNone
 }
 
+// elementTooLongMsg explains a path element longer than the kubelet accepts.
+const elementTooLongMsg = "every element of the path must be no more than 255 bytes"
+
+// elementsFit reports whether every "/"-separated element of p is at most
+// maxFileNameLength bytes long.
+func elementsFit(p string) bool {
+	for len(p) > maxFileNameLength {
+		i := strings.IndexByte(p, '/')
+		if i < 0 || i > maxFileNameLength {
+			return false
+		}
+		p = p[i+1:]
+	}
+	return true
+}
+
 // validItemPath reports, without allocating, whether validateItemPath would
 // find nothing wrong with ip.
 func validItemPath(ip string) bool {
-	if ip == "" || ip[0] == '/' || strings.HasPrefix(ip, "..") || strings.IndexByte(ip, 0) >= 0 {
+	if ip == "" || len(ip) > maxPathLength || ip[0] == '/' || strings.HasPrefix(ip, "..") || strings.IndexByte(ip, 0) >= 0 {
 		return false
 	}
 	for rest := ip; ; {
 		elem, after, more := strings.Cut(rest, "/")
-		if elem == ".." {
+		if elem == ".." || len(elem) > maxFileNameLength {
 			return false
 		}
 		if !more {
@@ -289,12 +337,19 @@ func validItemPath(ip string) bool {
 }
 
 // validateItemPath applies Kubernetes' rules for a KeyToPath path: required,
-// relative, no ".." element, not starting with "..", and no NUL byte.
+// relative, no ".." element, not starting with ".."; and the kubelet's: at
+// most 4096 bytes, elements of at most 255; and no NUL byte.
 func validateItemPath(ip string, p *field.Path) field.ErrorList {
 	if ip == "" {
 		return field.ErrorList{field.Required(p, "the file's path relative to the mount path")}
 	}
 	var errs field.ErrorList
+	if len(ip) > maxPathLength {
+		errs = append(errs, field.TooLong(p, ip, maxPathLength))
+	}
+	if !elementsFit(ip) {
+		errs = append(errs, field.Invalid(p, field.OmitValueType{}, elementTooLongMsg))
+	}
 	if path.IsAbs(ip) {
 		errs = append(errs, field.Invalid(p, ip, "must be a relative path"))
 	}
@@ -316,8 +371,10 @@ func validateItemPath(ip string, p *field.Path) field.ErrorList {
 	return errs
 }
 
+func validMode(m int32) bool { return 0 <= m && m <= maxFileMode }
+
 func validateMode(m int32, parent *field.Path, child string) field.ErrorList {
-	if m < 0 || m > maxFileMode {
+	if !validMode(m) {
 		return field.ErrorList{field.Invalid(parent.Child(child), formatMode(m), fileModeMsg)}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package secretspec
 
 import (
+	"slices"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
@@ -14,10 +15,13 @@ const gitSSHCommandVar = "GIT_SSH_COMMAND"
 // refs whose container sets intersect (nil means every container): one
 // variable from two different sources, two different mounts at one path, item
 // files that collide when same-Secret mounts merge, and more than one distinct
-// GitSSH ref. Conflicts are reported on the later ref, naming the earlier one.
-// Conflicts are only looked for among refs that are valid on their own, so a
-// broken ref does not produce a cascade of follow-up errors. Identical refs
-// never conflict. The rules are listed in the package documentation.
+// GitSSH ref. A conflict is reported once, on the later ref, naming an earlier
+// one. Conflicts are only looked for among refs that are valid on their own
+// and not in conflict themselves, so one broken ref does not produce a cascade
+// of follow-up errors. Identical refs never conflict. The rules are listed in
+// the package documentation. The cost grows linearly with the number of refs
+// and items (times the number of distinct container lists sharing a name or
+// path).
 func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	norm := make([]Ref, len(refs))
@@ -30,7 +34,7 @@ func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 			norm[i] = r.Normalize()
 		}
 	}
-	c := conflicts{fldPath: fldPath, refs: norm, envVars: map[string][]int{}, mounts: map[string][]int{}}
+	c := conflicts{fldPath: fldPath, refs: norm, envVars: map[string][]*group{}, mounts: map[string][]*group{}}
 	for i := range norm {
 		if valid[i] {
 			errs = append(errs, c.add(i)...)
@@ -39,118 +43,160 @@ func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 	return errs
 }
 
-// conflicts remembers, for the valid refs seen so far, who sets which variable
-// and who mounts at which path.
+// group is a set of recorded refs with one container list that claim the same
+// variable, the same mount path, or (for GitSSH) the key of every container.
+// Refs of one group share their containers, so they were checked against each
+// other: they all deliver the same thing, and the first stands for all.
+type group struct {
+	containers []string // nil = every container
+	first      int      // the first ref recorded
+	files      fileTree // Mount groups with chosen keys: the files of the merged volume
+}
+
+// conflicts remembers the valid, conflict-free refs seen so far: who sets
+// which variable, who mounts at which path, which gitSSH refs exist.
 type conflicts struct {
 	fldPath *field.Path
-	refs    []Ref            // normalized
-	envVars map[string][]int // variable name -> refs setting it (Env and GitSSH)
-	mounts  map[string][]int // mount path -> refs mounting there (Mount and GitSSH)
-	gitSSH  []int
+	refs    []Ref               // normalized
+	envVars map[string][]*group // variable name -> groups setting it (Env and GitSSH)
+	mounts  map[string][]*group // mount path -> groups mounting there (Mount and GitSSH)
+	gitSSH  []*group
 }
 
 func (c *conflicts) add(i int) field.ErrorList {
-	var errs field.ErrorList
 	r := c.refs[i]
 	ip := c.fldPath.Index(i)
 	switch r.As {
 	case Env:
-		errs = append(errs, c.checkEnvVar(i, r.EnvVar, ip.Child("envVar"))...)
+		if err := c.checkEnvVar(i, r.EnvVar, ip, "envVar"); err != nil {
+			return field.ErrorList{err}
+		}
+		c.envVars[r.EnvVar] = record(c.envVars[r.EnvVar], r.Containers, i)
 	case Mount:
-		errs = append(errs, c.checkMount(i, ip)...)
+		if errs := c.checkMount(i, ip); len(errs) > 0 {
+			return errs
+		}
+		c.mounts[r.MountPath] = c.recordMount(c.mounts[r.MountPath], i)
 	case GitSSH:
-		for _, j := range c.gitSSH {
-			if intersects(r.Containers, c.refs[j].Containers) && !sameGitSSH(r, c.refs[j]) {
-				errs = append(errs, field.Forbidden(ip, "only one gitSSH ref per container: "+
-					c.describe(j)+" already sets "+gitSSHCommandVar))
-				break
+		for _, g := range c.gitSSH {
+			if intersects(r.Containers, g.containers) && !sameGitSSH(r, c.refs[g.first]) {
+				return field.ErrorList{field.Forbidden(ip, "only one gitSSH ref per container: "+
+					c.describe(g.first)+" already sets "+gitSSHCommandVar)}
 			}
 		}
-		c.gitSSH = append(c.gitSSH, i)
-		errs = append(errs, c.checkEnvVar(i, gitSSHCommandVar, ip)...)
-		errs = append(errs, c.checkMount(i, ip)...)
+		if err := c.checkEnvVar(i, gitSSHCommandVar, ip, ""); err != nil {
+			return field.ErrorList{err}
+		}
+		if errs := c.checkMount(i, ip); len(errs) > 0 {
+			return errs
+		}
+		c.gitSSH = record(c.gitSSH, r.Containers, i)
+		c.envVars[gitSSHCommandVar] = record(c.envVars[gitSSHCommandVar], r.Containers, i)
+		c.mounts[r.MountPath] = record(c.mounts[r.MountPath], r.Containers, i)
 	}
-	return errs
+	return nil
 }
 
-// checkEnvVar reports a variable that an earlier ref sets from another source,
-// then records ref i as setting it. GitSSH against GitSSH is left to the
-// one-gitSSH rule.
-func (c *conflicts) checkEnvVar(i int, name string, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
+// record adds ref i to the group of its container list, creating it if needed.
+func record(groups []*group, containers []string, i int) []*group {
+	if g := findGroup(groups, containers); g != nil {
+		return groups
+	}
+	return append(groups, &group{containers: containers, first: i})
+}
+
+// recordMount records a Mount ref and, if it chooses keys, its files.
+func (c *conflicts) recordMount(groups []*group, i int) []*group {
 	r := c.refs[i]
-	for _, j := range c.envVars[name] {
-		o := c.refs[j]
-		if r.As == GitSSH && o.As == GitSSH || !intersects(r.Containers, o.Containers) {
+	groups = record(groups, r.Containers, i)
+	g := findGroup(groups, r.Containers)
+	for _, f := range files(r, nil) {
+		g.files.add(f.item.Path, fileOwner{index: i, item: f.item})
+	}
+	return groups
+}
+
+func findGroup(groups []*group, containers []string) *group {
+	for _, g := range groups {
+		if slices.Equal(g.containers, containers) && (g.containers == nil) == (containers == nil) {
+			return g
+		}
+	}
+	return nil
+}
+
+// checkEnvVar reports a variable that an earlier ref sets from another source.
+// GitSSH against GitSSH is left to the one-gitSSH rule.
+// The error is at ip.child, or at ip for an empty child.
+func (c *conflicts) checkEnvVar(i int, name string, ip *field.Path, child string) *field.Error {
+	r := c.refs[i]
+	for _, g := range c.envVars[name] {
+		o := c.refs[g.first]
+		if r.As == GitSSH && o.As == GitSSH || !intersects(r.Containers, g.containers) {
 			continue
 		}
 		if r.As == Env && o.As == Env && r.Secret == o.Secret && r.Key == o.Key && r.Optional == o.Optional {
 			continue
 		}
+		p := ip
+		if child != "" {
+			p = ip.Child(child)
+		}
 		e := field.Duplicate(p, name)
-		e.Detail = "also set by " + c.describe(j)
-		errs = append(errs, e)
-		break
+		e.Detail = "also set by " + c.describe(g.first)
+		return e
 	}
-	c.envVars[name] = append(c.envVars[name], i)
-	return errs
+	return nil
 }
 
-// checkMount reports a clash at ref i's mount path with an earlier ref, then
-// records ref i as mounting there.
+// checkMount reports a clash at ref i's mount path with an earlier ref: first
+// one about the whole mount, else one per file that clashes when merged.
 func (c *conflicts) checkMount(i int, ip *field.Path) field.ErrorList {
-	var errs field.ErrorList
 	r := c.refs[i]
-	mp := ip.Child("mountPath")
-	var merged []int // earlier keyed mounts of the same Secret, mode and optional flag
-	for _, j := range c.mounts[r.MountPath] {
-		o := c.refs[j]
-		if !intersects(r.Containers, o.Containers) || r.As == GitSSH && o.As == GitSSH {
+	var merged []*group // groups of keyed mounts of the same Secret, mode and optional flag
+	for _, g := range c.mounts[r.MountPath] {
+		o := c.refs[g.first]
+		if !intersects(r.Containers, g.containers) || r.As == GitSSH && o.As == GitSSH {
 			continue
 		}
 		var detail string
 		switch {
 		case o.As == GitSSH:
-			detail = "it is the gitSSH directory of " + c.describe(j)
+			detail = "it is the gitSSH directory of " + c.describe(g.first)
 		case r.As == GitSSH:
-			detail = c.describe(j) + " mounts there; the gitSSH directory must be a path of its own"
+			detail = c.describe(g.first) + " mounts there; the gitSSH directory must be a path of its own"
 		case r.Secret != o.Secret:
-			detail = c.describe(j) + " mounts there; a mount path holds one Secret"
+			detail = c.describe(g.first) + " mounts there; a mount path holds one Secret"
 		case !sameMode(r.Mode, o.Mode) || r.Optional != o.Optional:
-			detail = c.describe(j) + " mounts it there with another mode or optional flag; mounts of one Secret at one path must agree on both"
+			detail = c.describe(g.first) + " mounts it there with another mode or optional flag; mounts of one Secret at one path must agree on both"
 		case allKeys(r) != allKeys(o):
-			detail = c.describe(j) + " mounts it there with a different choice of keys; at one path, mount either every key or chosen keys"
+			detail = c.describe(g.first) + " mounts it there with a different choice of keys; at one path, mount either every key or chosen keys"
 		case !allKeys(r):
-			merged = append(merged, j)
+			merged = append(merged, g)
 		}
 		if detail != "" {
-			e := field.Duplicate(mp, r.MountPath)
+			e := field.Duplicate(ip.Child("mountPath"), r.MountPath)
 			e.Detail = detail
-			errs = append(errs, e)
-			merged = nil
+			return field.ErrorList{e}
+		}
+	}
+	var errs field.ErrorList
+	for _, f := range files(r, ip) {
+		for _, g := range merged {
+			clash, o := g.files.clash(f.item.Path)
+			if clash == clashNone || clash == clashSame && f.item.Key == o.item.Key && sameMode(f.item.Mode, o.item.Mode) {
+				continue
+			}
+			other := c.describeFile(o.index, o.item.Key)
+			if clash == clashSame && f.item.Key == o.item.Key {
+				errs = append(errs, field.Invalid(f.modePath, formatOptionalMode(f.item.Mode),
+					"differs from the mode "+formatOptionalMode(o.item.Mode)+" of the same file in "+other))
+			} else {
+				errs = append(errs, itemClash(f.path, f.item.Path, clash, other))
+			}
 			break
 		}
 	}
-	for _, f := range files(r, ip) {
-	files:
-		for _, j := range merged {
-			for _, g := range files(c.refs[j], nil) {
-				clash := pathClash(f.item.Path, g.item.Path)
-				if clash == clashNone || clash == clashSame && f.item.Key == g.item.Key && sameMode(f.item.Mode, g.item.Mode) {
-					continue
-				}
-				other := c.describeFile(j, g.item.Key)
-				if clash == clashSame && f.item.Key == g.item.Key {
-					errs = append(errs, field.Invalid(f.modePath, formatOptionalMode(f.item.Mode),
-						"differs from the mode "+formatOptionalMode(g.item.Mode)+" of the same file in "+other))
-				} else {
-					errs = append(errs, itemClash(f.path, f.item.Path, clash, other))
-				}
-				break files
-			}
-		}
-	}
-	c.mounts[r.MountPath] = append(c.mounts[r.MountPath], i)
 	return errs
 }
 

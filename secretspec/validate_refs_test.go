@@ -1,6 +1,7 @@
 package secretspec
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -120,6 +121,16 @@ func TestValidateRefs(t *testing.T) {
 		}, []string{
 			`refs[1].items[0].mode: Invalid value: "unset": differs from the mode 0400 of the same file in refs[0] (mount, secret "s", key "a")`,
 		}},
+		{"groups by container list", []Ref{in(mnt("s", "", nil), "a"), in(mnt("t", "", nil), "b"), mnt("s", "", nil)}, []string{
+			`refs[2].mountPath: Duplicate value: "/etc/x": refs[1] (mount, secret "t") mounts there; a mount path holds one Secret`,
+		}},
+		{"a ref in conflict is not recorded", []Ref{envA, envC, in(envC, "main")}, []string{
+			`refs[1].envVar: Duplicate value: "TOKEN": also set by refs[0] from secret "a" key "b"`,
+			`refs[2].envVar: Duplicate value: "TOKEN": also set by refs[0] from secret "a" key "b"`,
+		}},
+		{"merged across container groups", []Ref{in(mnt("s", "a", nil), "x"), in(mnt("s", "b", nil), "y"), mnt("s", "", items("c", "a"))}, []string{
+			`refs[2].items[0].path: Duplicate value: "a": also written by refs[0] (mount, secret "s", key "a")`,
+		}},
 		{"merged items, disjoint containers", []Ref{in(mnt("s", "", items("a", "f")), "a"), in(mnt("s", "", items("b", "f")), "b")}, nil},
 	}
 	for _, tt := range tests {
@@ -161,5 +172,28 @@ func TestNormalize(t *testing.T) {
 	}
 	if other.Normalize().Containers == nil {
 		t.Error("Normalize turned an empty Containers list into nil")
+	}
+}
+
+// BenchmarkValidateRefs validates many refs sharing one variable name and one
+// mount path, the worst case for conflict checks (Flyte mounts every key of a
+// group in one directory).
+func BenchmarkValidateRefs(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		var refs []Ref
+		for i := range n / 2 {
+			key := "key-" + strconv.Itoa(i)
+			refs = append(refs,
+				Ref{As: Mount, Secret: "group", Key: key, MountPath: "/etc/flyte/secrets/group", Optional: true},
+				Ref{As: Env, Secret: "group", Key: "token", EnvVar: "TOKEN"})
+		}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if errs := ValidateRefs(refs, field.NewPath("refs")); len(errs) > 0 {
+					b.Fatal(errs)
+				}
+			}
+		})
 	}
 }

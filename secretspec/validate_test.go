@@ -1,6 +1,7 @@
 package secretspec
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -136,6 +137,35 @@ func TestValidate(t *testing.T) {
 			`refs[2].items[2].path: Invalid value: "certs": is a directory of a file written by items[0] (key "a")`,
 			`refs[2].items[3].path: Invalid value: "certs/tls.crt/x": lies below a file written by items[0] (key "a")`,
 		}},
+		{"many items clash", with(mount, func(r *Ref) {
+			for i := range 8 {
+				r.Items = append(r.Items, corev1.KeyToPath{Key: "k" + strconv.Itoa(i), Path: "f" + strconv.Itoa(i)})
+			}
+			r.Items[2].Path = "d/x"
+			r.Items = append(r.Items, corev1.KeyToPath{Key: "a", Path: "f3"}, corev1.KeyToPath{Key: "b", Path: "f5/x"},
+				corev1.KeyToPath{Key: "c", Path: "d"}, corev1.KeyToPath{Key: "d", Path: "/abs"}, corev1.KeyToPath{Key: "e", Path: "./f7"})
+		}), []string{
+			`refs[2].items[8].path: Duplicate value: "f3": also written by items[3] (key "k3")`,
+			`refs[2].items[9].path: Invalid value: "f5/x": lies below a file written by items[5] (key "k5")`,
+			`refs[2].items[10].path: Invalid value: "d": is a directory of a file written by items[2] (key "k2")`,
+			`refs[2].items[11].path: Invalid value: "/abs": must be a relative path`,
+			`refs[2].items[12].path: Duplicate value: "./f7": also written by items[7] (key "k7")`,
+		}},
+		{"path lengths", with(mount, func(r *Ref) {
+			r.MountPath = "/" + strings.Repeat("m", 256)
+			r.Items = []corev1.KeyToPath{
+				{Key: "a", Path: strings.Repeat("a/", 2048) + "b"},
+				{Key: "b", Path: strings.Repeat("b", 256)},
+				{Key: "c", Path: strings.Repeat("c", 255) + "/" + strings.Repeat("c", 255)},
+			}
+		}), []string{
+			`refs[2].mountPath: Invalid value: every element of the path must be no more than 255 bytes`,
+			`refs[2].items[0].path: Too long: may not be more than 4096 bytes`,
+			`refs[2].items[1].path: Invalid value: every element of the path must be no more than 255 bytes`,
+		}},
+		{"mount path too long", with(mount, func(r *Ref) { r.MountPath = strings.Repeat("/m", 2049) }), []string{
+			`refs[2].mountPath: Too long: may not be more than 4096 bytes`,
+		}},
 		{"containers", with(env, func(r *Ref) { r.Containers = []string{"main", "", "Main", "main"} }), []string{
 			`refs[2].containers[1]: Required value: a container name`,
 			`refs[2].containers[2]: Invalid value: "Main": ` + labelMsg,
@@ -237,6 +267,19 @@ func TestValidateNilPath(t *testing.T) {
 	want := []string{"key: Required value: an env ref delivers one key"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestValidateAllocatesNothingForValidRefs(t *testing.T) {
+	refs := []Ref{
+		{As: Env, Secret: "db-credentials", Key: "password", EnvVar: "DB_PASSWORD", Containers: []string{"main", "sidecar"}},
+		{As: Mount, Secret: "tls", MountPath: "/etc/tls", Items: []corev1.KeyToPath{{Key: "tls.crt", Path: "certs/tls.crt"}, {Key: "tls.key", Path: "tls.key", Mode: mode(0o400)}}, Mode: mode(0o440)},
+		{As: GitSSH, Secret: "deploy", Items: []corev1.KeyToPath{{Key: "hosts", Path: KnownHostsKey}}},
+	}
+	for _, r := range refs {
+		if n := testing.AllocsPerRun(20, func() { _ = r.Validate(nil) }); n != 0 {
+			t.Errorf("Validate of a valid %s ref allocates %v times, want 0", r.As, n)
+		}
 	}
 }
 
