@@ -77,10 +77,12 @@
 //   - envVar, prefix: printable ASCII other than "=" (IsRelaxedEnvVarName, the
 //     rule of the supported API servers); a prefix is checked as a name of its own.
 //   - mountPath: absolute, clean (path.Clean leaves it as it is, so no "." or
-//     ".." element), not "/", no NUL byte.
+//     ".." element), not "/", no NUL byte, at most 4096 bytes with elements of
+//     at most 255 (the kubelet's limits).
 //   - items[i].path: required, relative, no ".." element, not starting with
-//     "..", not "." itself, no NUL byte; no two items write the same file (after
-//     path.Clean) and no file is another item's directory.
+//     "..", not "." itself, no NUL byte, the same length limits; no two items
+//     write the same file (after path.Clean) and no file is another item's
+//     directory.
 //   - mode, items[i].mode: 0 to 0777.
 //   - containers: nil for every container; otherwise a non-empty list of
 //     distinct DNS-1123 labels.
@@ -105,8 +107,9 @@
 // ValidateRefs validates each ref at path[i] and then, among the refs that
 // are valid on their own, looks for conflicts between refs whose container
 // sets intersect (a nil Containers intersects everything). Refs on disjoint
-// containers never conflict. A conflict is reported on the later ref, naming
-// the earlier one, e.g.
+// containers never conflict. A conflict is reported once, on the later ref,
+// naming an earlier one; a ref in conflict takes no part in later checks.
+// For example:
 //
 //	refs[3].envVar: Duplicate value: "TOKEN": also set by refs[1] from secret "a" key "b"
 //
@@ -126,4 +129,9 @@
 //     merged items must not put two different keys (or one key with two modes)
 //     at one file, nor a file where another item needs a directory; the same
 //     item listed twice is fine.
+//   - Nested mount paths (/etc/a and /etc/a/b) are allowed, as in Kubernetes.
+//
+// So when ValidateRefs returns nothing, inject may merge the mounts of one
+// Secret at one path into one volume, add each variable once, and give each
+// container at most one gitSSH ref, without meeting a clash between refs.
 package secretspec
