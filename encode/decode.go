@@ -22,8 +22,8 @@ type wireSecret struct {
 	Kind       string            `json:"kind"`
 	Metadata   metav1.ObjectMeta `json:"metadata"`
 	Immutable  *bool             `json:"immutable,omitempty"`
-	Data       map[string]string `json:"data,omitempty"`
-	StringData map[string]string `json:"stringData,omitempty"`
+	Data       map[string]json.RawMessage `json:"data,omitempty"`
+	StringData map[string]json.RawMessage `json:"stringData,omitempty"`
 	Type       corev1.SecretType `json:"type,omitempty"`
 }
 
@@ -200,7 +200,11 @@ func (w *wireSecret) secret() (*corev1.Secret, error) {
 		Data:       make(map[string][]byte, len(w.Data)+len(w.StringData)),
 	}
 	for _, k := range sortedKeys(w.Data) {
-		v, err := base64.StdEncoding.DecodeString(w.Data[k])
+		text, ok := jsonString(w.Data[k])
+		if !ok {
+			return nil, &DecodeError{Offset: -1, Field: "data[" + k + "]", Reason: "expected a base64 string"}
+		}
+		v, err := base64.StdEncoding.DecodeString(text)
 		if err != nil {
 			reason := "invalid base64"
 			var ce base64.CorruptInputError
@@ -211,8 +215,25 @@ func (w *wireSecret) secret() (*corev1.Secret, error) {
 		}
 		s.Data[k] = v
 	}
-	for k, v := range w.StringData {
-		s.Data[k] = []byte(v)
+	for _, k := range sortedKeys(w.StringData) {
+		text, ok := jsonString(w.StringData[k])
+		if !ok {
+			return nil, &DecodeError{Offset: -1, Field: "stringData[" + k + "]", Reason: "expected a string"}
+		}
+		s.Data[k] = []byte(text)
 	}
 	return s, nil
+}
+
+// jsonString reads a JSON string or null (read as empty, as the API server
+// does).
+func jsonString(raw json.RawMessage) (string, bool) {
+	var v *string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", false
+	}
+	if v == nil {
+		return "", true
+	}
+	return *v, true
 }
