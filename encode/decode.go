@@ -18,13 +18,13 @@ import (
 // wireSecret is a Secret as a manifest writes it, with data still base64
 // text so that a bad value can be named by its key.
 type wireSecret struct {
-	APIVersion string            `json:"apiVersion"`
-	Kind       string            `json:"kind"`
-	Metadata   metav1.ObjectMeta `json:"metadata"`
-	Immutable  *bool             `json:"immutable,omitempty"`
+	APIVersion string                     `json:"apiVersion"`
+	Kind       string                     `json:"kind"`
+	Metadata   metav1.ObjectMeta          `json:"metadata"`
+	Immutable  *bool                      `json:"immutable,omitempty"`
 	Data       map[string]json.RawMessage `json:"data,omitempty"`
 	StringData map[string]json.RawMessage `json:"stringData,omitempty"`
-	Type       corev1.SecretType `json:"type,omitempty"`
+	Type       corev1.SecretType          `json:"type,omitempty"`
 }
 
 // Decode reads one Secret manifest, JSON or YAML (as pachctl create secret
