@@ -1,0 +1,30 @@
+// Package podsecrets gives Kubernetes jobs their secrets the way Run:ai, Pachyderm,
+// Konduktor and Flyte do, as one small library of pure functions.
+//
+// The packages form one pipeline, and data flows one way through it:
+//
+//	secretspec             Ref, Delivery, the canonical text form and validation
+//	secretspec/runai       runai submit -e NAME=SECRET:secret,key         -> []Ref, []EnvVar
+//	secretspec/pachyderm   transform.secrets[], image_pull_secrets          -> []Ref
+//	secretspec/konduktor   the owner's Secrets (default, env, git-ssh)      -> []Ref, []EnvVar
+//	secretspec/flyte       Secret requests, flyte.secrets/sN annotations    -> []Ref, []EnvVar
+//	encode                 literals, files, trees, credentials              -> *corev1.Secret
+//	inject                 PodSpec + []Ref                                  -> new PodSpec, JSON patch
+//	inject/admission       AdmissionReview in, JSON-patch response out (a webhook's core)
+//	propagate              one Secret                                       -> copies in many namespaces
+//
+// A dialect parser (or secretspec.Parse) turns references into []secretspec.Ref and, where
+// the dialect needs them, plain environment variables. inject knows no dialect: it takes the
+// refs, and the plain variables through inject.WithEnv, and returns a new PodSpec without
+// touching its input. encode builds the Secrets the refs name; propagate copies a Secret into
+// the namespaces that need it, against any kubernetes.Interface.
+//
+// A whole round trip, from a Run:ai flag to a pod:
+//
+//	refs, plain, err := runai.ParseEnvs([]string{"DB_PASSWORD=SECRET:db,password", "MODE=train"})
+//	if err != nil { ... }
+//	spec, err := inject.Apply(&pod.Spec, refs, inject.WithEnv(plain...))
+//
+// The runnable version of that sketch is this package's Example; examples/quickstart shows
+// every package at work without a cluster.
+package podsecrets
