@@ -57,14 +57,34 @@ type applier struct {
 	cfg  config
 	refs []nref
 	errs field.ErrorList
-	dst  *corev1.PodSpec
+	src  *corev1.PodSpec
 
-	added []addedVolume
+	added  []addedVolume
+	merges []merged
 
-	// scratch, reused for each container
-	envs   []wantEnv
-	froms  []wantEnvFrom
-	mounts []wantMount
+	// scratch, reused for each container, with room for the usual few entries
+	envs     []wantEnv
+	froms    []wantEnvFrom
+	mounts   []wantMount
+	envBuf   [8]wantEnv
+	fromBuf  [4]wantEnvFrom
+	mountBuf [4]wantMount
+	addedBuf [4]addedVolume
+}
+
+// target is the container being worked on, for error paths (built only on error).
+type target struct {
+	init  bool
+	index int
+	name  string
+}
+
+func (t target) path(child string, i int) *field.Path {
+	list := "containers"
+	if t.init {
+		list = "initContainers"
+	}
+	return field.NewPath("spec", list).Index(t.index).Child(child).Index(i)
 }
 
 // addedVolume is a volume Apply adds, with the ref that first needed it (volumes are
@@ -76,7 +96,7 @@ type addedVolume struct {
 }
 
 func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) error {
-	a := applier{dst: dst}
+	a := applier{}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&a.cfg)
@@ -94,40 +114,69 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) err
 		return errs.ToAggregate()
 	}
 	a.refs = normalize(refs)
+	a.src = src
+	a.envs, a.froms, a.mounts, a.added = a.envBuf[:0], a.fromBuf[:0], a.mountBuf[:0], a.addedBuf[:0]
 
-	src.DeepCopyInto(dst)
-	specPath := field.NewPath("spec")
-	initPath := specPath.Child("initContainers")
-	for i := range dst.InitContainers {
-		a.container(&dst.InitContainers[i], initPath.Index(i), true)
-	}
-	mainPath := specPath.Child("containers")
-	for i := range dst.Containers {
-		a.container(&dst.Containers[i], mainPath.Index(i), false)
-	}
+	// Everything but the four lists Apply extends is copied as it is; those four are
+	// made with their final capacity, so that no copy is thrown away.
+	rest := *src
+	rest.InitContainers, rest.Containers, rest.Volumes, rest.ImagePullSecrets = nil, nil, nil, nil
+	rest.DeepCopyInto(dst)
+	dst.InitContainers = a.containers(src.InitContainers, true)
+	dst.Containers = a.containers(src.Containers, false)
 	if len(a.errs) > 0 {
 		return a.errs.ToAggregate()
 	}
-	if len(a.added) > 0 {
-		slices.SortStableFunc(a.added, func(x, y addedVolume) int { return x.order - y.order })
-		vols := make([]corev1.Volume, len(dst.Volumes), len(dst.Volumes)+len(a.added))
-		copy(vols, dst.Volumes)
-		for i := range a.added {
-			vols = append(vols, a.added[i].vol)
-		}
-		dst.Volumes = vols
-	}
-	a.pullSecrets()
+	dst.Volumes = a.volumes()
+	dst.ImagePullSecrets = a.pullSecrets()
 	return nil
+}
+
+// containers copies src, giving each container what the refs that reach it want.
+func (a *applier) containers(src []corev1.Container, init bool) []corev1.Container {
+	if src == nil {
+		return nil
+	}
+	out := make([]corev1.Container, len(src))
+	for i := range src {
+		a.container(&out[i], &src[i], target{init: init, index: i, name: src[i].Name})
+	}
+	return out
+}
+
+// volumes copies the pod's volumes and appends the ones Apply added, in ref order.
+func (a *applier) volumes() []corev1.Volume {
+	src := a.src.Volumes
+	if len(a.added) == 0 {
+		return copyList(src, 0, (*corev1.Volume).DeepCopyInto)
+	}
+	slices.SortStableFunc(a.added, func(x, y addedVolume) int { return x.order - y.order })
+	out := copyList(src, len(a.added), (*corev1.Volume).DeepCopyInto)
+	for i := range a.added {
+		out = append(out, a.added[i].vol)
+	}
+	return out
+}
+
+// copyList deep-copies src into a new slice with room for extra more elements; nil stays
+// nil when nothing is to be added.
+func copyList[T any](src []T, extra int, deepCopyInto func(*T, *T)) []T {
+	if src == nil && extra == 0 {
+		return nil
+	}
+	out := make([]T, len(src), len(src)+extra)
+	for i := range src {
+		deepCopyInto(&src[i], &out[i])
+	}
+	return out
 }
 
 // validateWithEnv checks the names of the WithEnv variables.
 func validateWithEnv(env []corev1.EnvVar) field.ErrorList {
 	var errs field.ErrorList
-	p := field.NewPath("withEnv")
 	for i := range env {
 		for _, msg := range validation.IsRelaxedEnvVarName(env[i].Name) {
-			errs = append(errs, field.Invalid(p.Index(i).Child("name"), env[i].Name, msg))
+			errs = append(errs, field.Invalid(field.NewPath("withEnv").Index(i).Child("name"), env[i].Name, msg))
 		}
 	}
 	return errs
@@ -161,40 +210,46 @@ func hasContainer(cs []corev1.Container, name string) bool {
 	return false
 }
 
-// container gives c what the refs that reach it want.
-func (a *applier) container(c *corev1.Container, p *field.Path, init bool) {
+// container makes dst a copy of src that has what the refs reaching src want.
+func (a *applier) container(dst, src *corev1.Container, t target) {
 	a.envs, a.froms, a.mounts = a.envs[:0], a.froms[:0], a.mounts[:0]
 	for i := range a.refs {
 		n := &a.refs[i]
-		if !n.reaches(c.Name, init, a.cfg.noInit) {
+		if !n.reaches(src.Name, t.init, a.cfg.noInit) {
 			continue
 		}
-		src := source{ref: i}
+		s := source{ref: i}
 		switch n.as {
 		case secretspec.Env:
-			a.wantEnv(c, wantEnv{name: n.envVar, src: src, kind: envSecret, secret: n.secret, key: n.key, optional: n.optional})
+			a.wantEnv(t, wantEnv{name: n.envVar, src: s, kind: envSecret, secret: n.secret, key: n.key, optional: n.optional})
 		case secretspec.EnvFrom:
-			a.wantEnvFrom(c, wantEnvFrom{src: src, secret: n.secret, prefix: n.prefix, optional: n.optional})
+			a.wantEnvFrom(t, wantEnvFrom{src: s, secret: n.secret, prefix: n.prefix, optional: n.optional})
 		case secretspec.Mount:
-			a.wantMount(c, n, src)
+			a.wantMount(t, n, s)
 		case secretspec.GitSSH:
-			a.wantMount(c, n, src)
-			a.wantEnv(c, wantEnv{name: gitSSHEnvVar, src: src, kind: envLiteral, value: n.command})
+			a.wantMount(t, n, s)
+			a.wantEnv(t, wantEnv{name: gitSSHEnvVar, src: s, kind: envLiteral, value: n.command})
 		}
 	}
-	if !init || !a.cfg.noInit {
+	if !t.init || !a.cfg.noInit {
 		for k := range a.cfg.env {
-			a.wantEnv(c, wantEnv{name: a.cfg.env[k].Name, src: source{ref: k, withEnv: true}, kind: envPlain, plain: &a.cfg.env[k]})
+			a.wantEnv(t, wantEnv{name: a.cfg.env[k].Name, src: source{ref: k, withEnv: true}, kind: envPlain, plain: &a.cfg.env[k]})
 		}
 	}
-	a.applyEnv(c, p)
-	a.applyEnvFrom(c, p)
-	a.applyMounts(c, p)
+	rest := *src
+	rest.Env, rest.EnvFrom, rest.VolumeMounts = nil, nil, nil
+	rest.DeepCopyInto(dst)
+	dst.Env = copyList(src.Env, len(a.envs), (*corev1.EnvVar).DeepCopyInto)
+	dst.EnvFrom = copyList(src.EnvFrom, len(a.froms), (*corev1.EnvFromSource).DeepCopyInto)
+	dst.VolumeMounts = copyList(src.VolumeMounts, len(a.mounts), (*corev1.VolumeMount).DeepCopyInto)
+	a.applyEnv(dst, t)
+	a.applyEnvFrom(dst, t)
+	a.applyMounts(dst, t)
 }
 
 // wantEnv records w, unless an identical variable is already wanted; a different one of
 // the same name is an error.
-func (a *applier) wantEnv(c *corev1.Container, w wantEnv) {
+func (a *applier) wantEnv(t target, w wantEnv) {
 	for i := range a.envs {
 		o := &a.envs[i]
 		if o.name != w.name {
@@ -203,7 +258,7 @@ func (a *applier) wantEnv(c *corev1.Container, w wantEnv) {
 		if !o.same(&w) {
 			a.errs = append(a.errs, field.Forbidden(sourcePath(w.src), fmt.Sprintf(
 				"container %q: %s sets env var %q from %s, but %s sets it from %s",
-				c.Name, describeSource(w.src), w.name, w.describe(), describeSource(o.src), o.describe())))
+				t.name, describeSource(w.src), w.name, w.describe(), describeSource(o.src), o.describe())))
 		}
 		return
 	}
@@ -265,7 +320,7 @@ func (w *wantEnv) matches(e *corev1.EnvVar) bool {
 }
 
 // wantEnvFrom records w unless it is already wanted.
-func (a *applier) wantEnvFrom(c *corev1.Container, w wantEnvFrom) {
+func (a *applier) wantEnvFrom(t target, w wantEnvFrom) {
 	for i := range a.froms {
 		o := &a.froms[i]
 		if o.secret != w.secret || o.prefix != w.prefix {
@@ -274,7 +329,7 @@ func (a *applier) wantEnvFrom(c *corev1.Container, w wantEnvFrom) {
 		if o.optional != w.optional {
 			a.errs = append(a.errs, field.Forbidden(sourcePath(w.src), fmt.Sprintf(
 				"container %q: %s wants envFrom %s, but %s wants %s",
-				c.Name, describeSource(w.src), w.describe(), describeSource(o.src), o.describe())))
+				t.name, describeSource(w.src), w.describe(), describeSource(o.src), o.describe())))
 		}
 		return
 	}
@@ -283,7 +338,7 @@ func (a *applier) wantEnvFrom(c *corev1.Container, w wantEnvFrom) {
 
 // wantMount records the mount ref n wants, merging it with a wanted mount of the same
 // Secret at the same path.
-func (a *applier) wantMount(c *corev1.Container, n *nref, src source) {
+func (a *applier) wantMount(t target, n *nref, src source) {
 	for i := range a.mounts {
 		m := &a.mounts[i]
 		if m.path != n.mountPath {
@@ -293,15 +348,15 @@ func (a *applier) wantMount(c *corev1.Container, n *nref, src source) {
 			w := wantMount{secret: n.secret, items: n.items, hasMode: n.hasMode, mode: n.mode, optional: n.optional}
 			a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
 				"container %q: %s mounts %s at %q, where %s mounts %s",
-				c.Name, describeSource(src), w.describe(), n.mountPath, describeSource(m.src), m.describe())))
+				t.name, describeSource(src), w.describe(), n.mountPath, describeSource(m.src), m.describe())))
 			return
 		}
 		if m.items != nil && !itemsSubset(m.items, n.items) {
-			m.items = mergeItems(m.items, n.items)
+			m.items = a.merge(m.items, n.items)
 			if p, ok := clashingPath(m.items); ok {
 				a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
 					"container %q: %s and %s put different keys of Secret %q at the same file %q under %q",
-					c.Name, describeSource(src), describeSource(m.src), n.secret, p, n.mountPath)))
+					t.name, describeSource(src), describeSource(m.src), n.secret, p, n.mountPath)))
 			}
 		}
 		return
@@ -322,7 +377,7 @@ func clashingPath(items []corev1.KeyToPath) (string, bool) {
 	return "", false
 }
 
-func (a *applier) applyEnv(c *corev1.Container, p *field.Path) {
+func (a *applier) applyEnv(c *corev1.Container, t target) {
 	orig := len(c.Env)
 	for i := range a.envs {
 		w := &a.envs[i]
@@ -342,7 +397,7 @@ func (a *applier) applyEnv(c *corev1.Container, p *field.Path) {
 		}
 		switch a.cfg.policy {
 		case ConflictFail:
-			a.errs = append(a.errs, field.Forbidden(p.Child("env").Index(idx), fmt.Sprintf(
+			a.errs = append(a.errs, field.Forbidden(t.path("env", idx), fmt.Sprintf(
 				"conflict: container %q has env var %q from %s, and %s wants it from %s",
 				c.Name, w.name, describeEnvVar(&c.Env[idx]), describeSource(w.src), w.describe())))
 		case ConflictOverride:
@@ -351,7 +406,7 @@ func (a *applier) applyEnv(c *corev1.Container, p *field.Path) {
 	}
 }
 
-func (a *applier) applyEnvFrom(c *corev1.Container, p *field.Path) {
+func (a *applier) applyEnvFrom(c *corev1.Container, t target) {
 	orig := len(c.EnvFrom)
 	for i := range a.froms {
 		w := &a.froms[i]
@@ -373,7 +428,7 @@ func (a *applier) applyEnvFrom(c *corev1.Container, p *field.Path) {
 		}
 		switch a.cfg.policy {
 		case ConflictFail:
-			a.errs = append(a.errs, field.Forbidden(p.Child("envFrom").Index(idx), fmt.Sprintf(
+			a.errs = append(a.errs, field.Forbidden(t.path("envFrom", idx), fmt.Sprintf(
 				"conflict: container %q has envFrom %s, and %s wants envFrom %s",
 				c.Name, describeEnvFrom(e), describeSource(w.src), w.describe())))
 		case ConflictOverride:
@@ -390,7 +445,7 @@ func (w *wantEnvFrom) build() corev1.EnvFromSource {
 	return corev1.EnvFromSource{Prefix: w.prefix, SecretRef: ref}
 }
 
-func (a *applier) applyMounts(c *corev1.Container, p *field.Path) {
+func (a *applier) applyMounts(c *corev1.Container, t target) {
 	orig := len(c.VolumeMounts)
 	for i := range a.mounts {
 		w := &a.mounts[i]
@@ -408,7 +463,7 @@ func (a *applier) applyMounts(c *corev1.Container, p *field.Path) {
 			c.VolumeMounts = append(c.VolumeMounts, ours)
 		case c.VolumeMounts[idx] == ours:
 		case a.cfg.policy == ConflictFail:
-			a.errs = append(a.errs, field.Forbidden(p.Child("volumeMounts").Index(idx), fmt.Sprintf(
+			a.errs = append(a.errs, field.Forbidden(t.path("volumeMounts", idx), fmt.Sprintf(
 				"conflict: container %q mounts %s at %q, and %s wants %s there",
 				c.Name, describeMount(&c.VolumeMounts[idx]), w.path, describeSource(w.src), w.describe())))
 			continue
@@ -445,9 +500,9 @@ func (a *applier) volumeFor(w *wantMount) (name string, hash uint64, exists bool
 }
 
 func (a *applier) findVolume(name string) *corev1.Volume {
-	for i := range a.dst.Volumes {
-		if a.dst.Volumes[i].Name == name {
-			return &a.dst.Volumes[i]
+	for i := range a.src.Volumes {
+		if a.src.Volumes[i].Name == name {
+			return &a.src.Volumes[i]
 		}
 	}
 	for i := range a.added {
@@ -508,18 +563,51 @@ func (w *wantMount) volume(name string) corev1.Volume {
 	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: s}}
 }
 
-// pullSecrets appends the PullSecret refs' Secrets the pod does not list yet.
-func (a *applier) pullSecrets() {
+// pullSecrets copies the pod's image pull secrets and appends the PullSecret refs'
+// Secrets it does not list yet, in ref order.
+func (a *applier) pullSecrets() []corev1.LocalObjectReference {
+	src := a.src.ImagePullSecrets
+	extra := 0
+	for i := range a.refs {
+		if a.refs[i].as == secretspec.PullSecret {
+			extra++
+		}
+	}
+	out := copyList(src, extra, (*corev1.LocalObjectReference).DeepCopyInto)
 	for i := range a.refs {
 		n := &a.refs[i]
 		if n.as != secretspec.PullSecret {
 			continue
 		}
-		if slices.ContainsFunc(a.dst.ImagePullSecrets, func(r corev1.LocalObjectReference) bool { return r.Name == n.secret }) {
+		if slices.ContainsFunc(out, func(r corev1.LocalObjectReference) bool { return r.Name == n.secret }) {
 			continue
 		}
-		a.dst.ImagePullSecrets = append(a.dst.ImagePullSecrets, corev1.LocalObjectReference{Name: n.secret})
+		out = append(out, corev1.LocalObjectReference{Name: n.secret})
 	}
+	return out
+}
+
+// merged remembers a union of two item lists, so that containers wanting the same
+// union share one computation.
+type merged struct {
+	a, b, out []corev1.KeyToPath
+}
+
+// merge returns the union of two sorted item lists.
+func (a *applier) merge(x, y []corev1.KeyToPath) []corev1.KeyToPath {
+	for _, m := range a.merges {
+		if sameSlice(m.a, x) && sameSlice(m.b, y) {
+			return m.out
+		}
+	}
+	out := mergeItems(x, y)
+	a.merges = append(a.merges, merged{x, y, out})
+	return out
+}
+
+// sameSlice reports whether two non-empty slices are the same memory.
+func sameSlice[T any](x, y []T) bool {
+	return len(x) == len(y) && len(x) > 0 && &x[0] == &y[0]
 }
 
 func ptrTrue() *bool {

@@ -169,7 +169,7 @@ func TestApply(t *testing.T) {
 			n := vname("git", sshKH, ptr[int32](0o400), false)
 			return &corev1.PodSpec{
 				Containers: []corev1.Container{{Name: "main",
-					Env: []corev1.EnvVar{{Name: "GIT_SSH_COMMAND", Value: "ssh -i /home/u/.ssh/id_ed25519 -o IdentitiesOnly=yes -o UserKnownHostsFile=/home/u/.ssh/known_hosts -o StrictHostKeyChecking=yes"}},
+					Env:          []corev1.EnvVar{{Name: "GIT_SSH_COMMAND", Value: "ssh -i /home/u/.ssh/id_ed25519 -o IdentitiesOnly=yes -o UserKnownHostsFile=/home/u/.ssh/known_hosts -o StrictHostKeyChecking=yes"}},
 					VolumeMounts: []corev1.VolumeMount{roMount(n, "/home/u/.ssh")}}},
 				Volumes: []corev1.Volume{secretVolume(n, "git", sshKH, ptr[int32](0o400), false)},
 			}

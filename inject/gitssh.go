@@ -23,9 +23,19 @@ func gitSSHDefaults(r *secretspec.Ref) (key, mountPath string) {
 // dir also holds a known_hosts file.
 func gitSSHCommand(dir, key string, strict bool) string {
 	dir = strings.TrimSuffix(dir, "/")
-	cmd := "ssh -i " + dir + "/" + key + " -o IdentitiesOnly=yes"
+	var b strings.Builder
+	b.Grow(2*len(dir) + len(key) + 128)
+	b.WriteString("ssh -i ")
+	b.WriteString(dir)
+	b.WriteByte('/')
+	b.WriteString(key)
+	b.WriteString(" -o IdentitiesOnly=yes")
 	if strict {
-		return cmd + " -o UserKnownHostsFile=" + dir + "/" + secretspec.KnownHostsKey + " -o StrictHostKeyChecking=yes"
+		b.WriteString(" -o UserKnownHostsFile=")
+		b.WriteString(dir)
+		b.WriteString("/" + secretspec.KnownHostsKey + " -o StrictHostKeyChecking=yes")
+	} else {
+		b.WriteString(" -o StrictHostKeyChecking=accept-new")
 	}
-	return cmd + " -o StrictHostKeyChecking=accept-new"
+	return b.String()
 }

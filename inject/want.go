@@ -22,12 +22,25 @@ type nref struct {
 	mode      int32
 	optional  bool
 	command   string // GitSSH: GIT_SSH_COMMAND
+	keyMode   int32  // GitSSH: the key item's mode (its Mode points here)
 	names     []string
 }
 
-// normalize turns refs into nrefs. Items are copied (never aliased) and sorted by key, then path.
+// normalize turns refs into nrefs. The items of every ref live in one new backing array
+// (never the caller's), sorted by key then path; their Mode pointers still point into the
+// refs, which is safe because volumes copy them (see wantMount.volume).
 func normalize(refs []secretspec.Ref) []nref {
 	out := make([]nref, len(refs))
+	total := 0
+	for i := range refs {
+		if r := &refs[i]; r.As == secretspec.Mount || r.As == secretspec.GitSSH {
+			total += len(r.Items) + 1
+		}
+	}
+	var backing []corev1.KeyToPath
+	if total > 0 {
+		backing = make([]corev1.KeyToPath, 0, total)
+	}
 	for i := range refs {
 		r := &refs[i]
 		n := &out[i]
@@ -37,46 +50,38 @@ func normalize(refs []secretspec.Ref) []nref {
 		if r.Mode != nil {
 			n.hasMode, n.mode = true, *r.Mode
 		}
+		start := len(backing)
 		switch r.As {
 		case secretspec.Mount:
 			if r.Key == "" && len(r.Items) == 0 {
 				break // every key
 			}
-			items := make([]corev1.KeyToPath, 0, len(r.Items)+1)
 			if r.Key != "" {
-				items = append(items, corev1.KeyToPath{Key: r.Key, Path: r.Key})
+				backing = append(backing, corev1.KeyToPath{Key: r.Key, Path: r.Key})
 			}
-			items = append(items, r.Items...)
-			n.items = sortItems(items)
+			backing = append(backing, r.Items...)
+			n.items = sortItems(backing[start:len(backing):len(backing)])
 		case secretspec.GitSSH:
 			n.key, n.mountPath = gitSSHDefaults(r)
 			n.hasMode, n.mode = true, gitSSHMode
-			items := make([]corev1.KeyToPath, 0, len(r.Items)+1)
-			mode := gitSSHMode
-			items = append(items, corev1.KeyToPath{Key: n.key, Path: n.key, Mode: &mode})
+			n.keyMode = gitSSHMode
+			backing = append(backing, corev1.KeyToPath{Key: n.key, Path: n.key, Mode: &n.keyMode})
 			strict := false
 			for _, it := range r.Items {
 				if it.Path == secretspec.KnownHostsKey {
 					strict = true
-					items = append(items, it)
+					backing = append(backing, it)
 				}
 			}
-			n.items = sortItems(items)
+			n.items = sortItems(backing[start:len(backing):len(backing)])
 			n.command = gitSSHCommand(n.mountPath, n.key, strict)
 		}
 	}
 	return out
 }
 
-// sortItems sorts items by key then path (then mode) and drops exact duplicates. Item modes
-// are copied so that nothing points into the caller's refs.
+// sortItems sorts items by key then path (then mode) and drops exact duplicates.
 func sortItems(items []corev1.KeyToPath) []corev1.KeyToPath {
-	for i := range items {
-		if m := items[i].Mode; m != nil {
-			v := *m
-			items[i].Mode = &v
-		}
-	}
 	slices.SortFunc(items, compareItems)
 	return slices.CompactFunc(items, func(a, b corev1.KeyToPath) bool { return compareItems(a, b) == 0 })
 }
@@ -163,7 +168,6 @@ type wantMount struct {
 	path     string
 	secret   string
 	items    []corev1.KeyToPath
-	owned    bool // items were made by mergeItems
 	hasMode  bool
 	mode     int32
 	optional bool
