@@ -30,11 +30,15 @@ const (
 )
 
 // Ref is a reference from a workload to a Secret in the pod's namespace, and how to deliver it.
+//
+// A Ref holds names only, never secret data. Its canonical text form is
+// String's output, which Parse reads back; Validate checks one Ref and
+// ValidateRefs a list. Normalize fills the GitSSH defaults.
 type Ref struct {
 	// Secret is the name of the Secret in the pod's namespace.
 	Secret string
-	// Key is the Secret key. Env: required. Mount: one key (else every key, or Items).
-	// GitSSH: defaults to "ssh-privatekey".
+	// Key is the Secret key. Env: required. Mount: one key, written to the file
+	// MountPath/Key (else every key, or Items). GitSSH: defaults to "ssh-privatekey".
 	Key string
 	// As is how the Secret is delivered.
 	As Delivery
@@ -48,7 +52,7 @@ type Ref struct {
 	Items []corev1.KeyToPath
 	// Mode is the file mode; nil means Kubernetes' default (0644). GitSSH files are always 0400.
 	Mode *int32
-	// Optional lets the pod start when the Secret or key is missing.
+	// Optional lets the pod start when the Secret or key is missing (not for PullSecret).
 	Optional bool
 	// Containers names the containers that receive the Secret; nil means every container
 	// (init containers too, unless inject is told otherwise).
