@@ -50,7 +50,7 @@ func (r Ref) Validate(fldPath *field.Path) field.ErrorList {
 	if !r.As.known() {
 		errs = append(errs, field.NotSupported(fldPath.Child("as"), string(r.As), supportedDeliveries()))
 	}
-	// Field paths are built only for errors: the success path allocates little.
+	// Field paths are built only for errors: a valid ref allocates nothing.
 	errs = append(errs, validateSecretName(r.Secret, fldPath, "secret")...)
 	if r.Key != "" {
 		errs = append(errs, validateKey(r.Key, fldPath, "key")...)
