@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -66,7 +67,7 @@ func FuzzApply(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Patch: %v", err)
 		}
-		if err := checkPatch(pod, out, patch); err != nil {
+		if err := patchtest.Check(pod, out, patch); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -218,7 +219,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkPatch(tc.pod, out, patch); err != nil {
+			if err := patchtest.Check(tc.pod, out, patch); err != nil {
 				t.Error(err)
 			}
 			if bad := checkPodSpec(&out.Spec); len(bad) > 0 {

@@ -7,6 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
 )
 
 func TestPatch(t *testing.T) {
@@ -69,7 +71,7 @@ func TestPatch(t *testing.T) {
 			if !json.Valid(got) {
 				t.Errorf("Patch is not valid JSON")
 			}
-			if err := checkPatch(before, after, got); err != nil {
+			if err := patchtest.Check(before, after, got); err != nil {
 				t.Error(err)
 			}
 			if diff := cmp.Diff(snapshot, before); diff != "" {

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -87,7 +88,7 @@ func checkProperties(t *testing.T, seed int64, pod *corev1.Pod, refs []secretspe
 	if err != nil {
 		t.Fatalf("seed %d: Patch: %v", seed, err)
 	}
-	if err := checkPatch(pod, out, patch); err != nil {
+	if err := patchtest.Check(pod, out, patch); err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
 	}
 	if p, _ := Patch(out, twice); string(p) != "[]" {

@@ -1,4 +1,8 @@
-package inject
+// Package patchtest applies RFC 6902 JSON Patches (add, remove, replace), for tests that
+// check that inject.Patch(before, after) applied to before gives after.
+//
+// It is a test helper: small, strict, and slow on purpose (generic JSON trees).
+package patchtest
 
 import (
 	"bytes"
@@ -9,22 +13,21 @@ import (
 	"strings"
 )
 
-// A small RFC 6902 applier (add, remove, replace) used to check Patch: applying
-// Patch(before, after) to before must give after.
-
-type patchOp struct {
+// op is one operation of a patch.
+type op struct {
 	Op    string          `json:"op"`
 	Path  string          `json:"path"`
 	Value json.RawMessage `json:"value"`
 }
 
-// applyJSONPatch applies patch to the JSON document doc and returns the resulting tree.
-func applyJSONPatch(doc, patch []byte) (any, error) {
+// Apply applies patch to the JSON document doc and returns the resulting generic tree
+// (numbers as json.Number).
+func Apply(doc, patch []byte) (any, error) {
 	root, err := decodeTree(doc)
 	if err != nil {
 		return nil, err
 	}
-	var ops []patchOp
+	var ops []op
 	if err := json.Unmarshal(patch, &ops); err != nil {
 		return nil, fmt.Errorf("patch is not a JSON array of operations: %w", err)
 	}
@@ -148,13 +151,13 @@ func mutate(node any, toks []string, op string, val any) (any, error) {
 	return nil, fmt.Errorf("cannot descend into a scalar at %q", tok)
 }
 
-// checkPatch reports whether applying patch to before's JSON gives after's JSON.
-func checkPatch(before, after any, patch []byte) error {
+// Check returns an error unless applying patch to the JSON of before gives the JSON of after.
+func Check(before, after any, patch []byte) error {
 	b, err := json.Marshal(before)
 	if err != nil {
 		return err
 	}
-	got, err := applyJSONPatch(b, patch)
+	got, err := Apply(b, patch)
 	if err != nil {
 		return err
 	}
