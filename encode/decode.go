@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	yaml3 "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
@@ -43,17 +44,27 @@ func Decode(manifest []byte) (*corev1.Secret, error) {
 	}
 	var w wireSecret
 	if trimmed[0] == '{' {
-		if err := decodeJSON(manifest, &w, true); err != nil {
-			return nil, err
+		err := decodeJSON(manifest, &w, true)
+		if err == nil {
+			return w.secret()
 		}
-	} else {
-		jb, err := yamlToJSON(manifest)
-		if err != nil {
-			return nil, err
+		if !json.Valid(manifest) {
+			// Not JSON, but perhaps a YAML flow mapping such as {a: b}.
+			var yw wireSecret
+			if jb, yerr := yamlToJSON(manifest); yerr == nil && decodeJSON(jb, &yw, false) == nil {
+				if s, serr := yw.secret(); serr == nil {
+					return s, nil
+				}
+			}
 		}
-		if err := decodeJSON(jb, &w, false); err != nil {
-			return nil, err
-		}
+		return nil, err
+	}
+	jb, err := yamlToJSON(manifest)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeJSON(jb, &w, false); err != nil {
+		return nil, err
 	}
 	return w.secret()
 }
@@ -124,17 +135,11 @@ func yamlToJSON(b []byte) ([]byte, error) {
 	found := 0
 	for _, d := range docs {
 		jb, err := yaml.YAMLToJSONStrict(d.text)
+		if err == nil {
+			err = singleYAMLNode(d.text)
+		}
 		if err != nil {
-			de := &DecodeError{Offset: -1, Reason: "invalid YAML"}
-			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-				if n, cerr := strconv.Atoi(m[1]); cerr == nil {
-					de.Line = d.line + n - 1
-				}
-			}
-			if strings.Contains(err.Error(), "already set in map") || strings.Contains(err.Error(), "already defined") {
-				de.Reason = "invalid YAML: a mapping key appears twice"
-			}
-			return nil, de
+			return nil, yamlError(err, d.line)
 		}
 		if string(bytes.TrimSpace(jb)) == "null" {
 			continue // empty document, only comments or nothing
@@ -151,35 +156,73 @@ func yamlToJSON(b []byte) ([]byte, error) {
 	return out, nil
 }
 
+// yamlError rewrites a YAML parser error as a *DecodeError holding only the
+// line (counted from the manifest's start, the document starting at line
+// docLine) and a fixed reason.
+func yamlError(err error, docLine int) *DecodeError {
+	de := &DecodeError{Offset: -1, Reason: "invalid YAML"}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if n, cerr := strconv.Atoi(m[1]); cerr == nil {
+			de.Line = docLine + n - 1
+		}
+	}
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "already set in map"), strings.Contains(msg, "already defined"):
+		de.Reason = "invalid YAML: a mapping key appears twice"
+	case strings.Contains(msg, "expected <document start>"):
+		de.Reason = "invalid YAML: content after the end of the document"
+	}
+	return de
+}
+
+// singleYAMLNode checks that text holds at most one YAML document and
+// nothing after it. sigs.k8s.io/yaml (like the API machinery) silently
+// ignores what follows a top-level flow node, as in "{a: b} {c: d}"; the
+// streaming parser of go.yaml.in/yaml/v3 does not.
+func singleYAMLNode(text []byte) error {
+	dec := yaml3.NewDecoder(bytes.NewReader(text))
+	var first, second yaml3.Node
+	if err := dec.Decode(&first); err != nil {
+		if err == io.EOF {
+			return nil
+		}
+		return err
+	}
+	switch err := dec.Decode(&second); {
+	case err == io.EOF:
+		return nil
+	case err != nil:
+		return err
+	}
+	return errors.New("yaml: expected <document start>") // cannot happen: the splitter cut at every marker
+}
+
 type yamlDoc struct {
 	text []byte
 	line int // 1-based line where the document's text starts
 }
 
-// splitYAML splits b at "---" lines (a separator may be followed by blanks
-// or a comment), as apimachinery's YAML reader does.
+// splitYAML splits b at document markers: a line starting with "---" (a new
+// document, whose text may begin on the same line) or "..." (the end of a
+// document), followed by the line's end or a blank. Splitting at every
+// marker means no document can hide behind another.
 func splitYAML(b []byte) []yamlDoc {
 	var docs []yamlDoc
 	start, startLine, line := 0, 1, 1
-	for i := 0; i <= len(b); {
+	for i := 0; i < len(b); line++ {
 		end := bytes.IndexByte(b[i:], '\n')
-		next := len(b) + 1
-		if end >= 0 {
-			end += i
-			next = end + 1
-		} else {
+		if end < 0 {
 			end = len(b)
+		} else {
+			end += i
 		}
-		l := b[i:end]
-		if bytes.HasPrefix(l, []byte("---")) {
-			rest := bytes.TrimSpace(l[3:])
-			if len(rest) == 0 || rest[0] == '#' {
+		if l := b[i:end]; bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("...")) {
+			if len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r' {
 				docs = append(docs, yamlDoc{text: b[start:i], line: startLine})
-				start, startLine = min(next, len(b)), line+1
+				start, startLine = i+3, line
 			}
 		}
-		i = next
-		line++
+		i = end + 1
 	}
 	return append(docs, yamlDoc{text: b[start:], line: startLine})
 }

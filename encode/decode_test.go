@@ -22,6 +22,8 @@ func TestDecode(t *testing.T) {
 			"type":"Opaque","data":{"user":"YWRtaW4=","pass":"b2xk"},"stringData":{"pass":"from-stringData","extra":"e"}}`},
 		{"yaml", "# a comment\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: ns\n  labels: {app: x}\ntype: Opaque\n" +
 			"data:\n  user: YWRtaW4=\n  pass: b2xk\nstringData:\n  pass: from-stringData\n  extra: e\n"},
+		{"yaml flow mapping", "{apiVersion: v1, kind: Secret, metadata: {name: db, namespace: ns, labels: {app: x}}, type: Opaque,\n" +
+			" data: {user: YWRtaW4=, pass: b2xk}, stringData: {pass: from-stringData, extra: e}}"},
 		{"yaml with separators and empty documents", "---\n# only a comment\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: ns, labels: {app: x}}\n" +
 			"type: Opaque\ndata: {user: YWRtaW4=, pass: b2xk}\nstringData: {pass: from-stringData, extra: e}\n---\n"},
 	} {
@@ -64,7 +66,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"labels not strings", `{"apiVersion":"v1","kind":"Secret","metadata":{"labels":{"a":12345678}}}`, DecodeError{Offset: 69, Field: "metadata.labels", Reason: "expected a value of type string"}},
 		{"array", "- " + v + "\n", DecodeError{Offset: -1, Reason: "expected a JSON object (a Secret)"}},
 		{"scalar", v + "\n", DecodeError{Offset: -1, Reason: "expected a JSON object (a Secret)"}},
-		{"two yaml documents", "apiVersion: v1\nkind: Secret\n---\napiVersion: v1\nkind: Secret\ndata: {a: " + v + "}\n", DecodeError{Offset: -1, Line: 4, Reason: "several documents, expected one Secret"}},
+		{"two yaml documents", "apiVersion: v1\nkind: Secret\n---\napiVersion: v1\nkind: Secret\ndata: {a: " + v + "}\n", DecodeError{Offset: -1, Line: 3, Reason: "several documents, expected one Secret"}},
+		{"document hidden after a marker", "apiVersion: v1\nkind: Secret\n--- {a: " + v + "}\n", DecodeError{Offset: -1, Line: 3, Reason: "several documents, expected one Secret"}},
+		{"document after an end marker", "apiVersion: v1\nkind: Secret\n...\na: " + v + "\n", DecodeError{Offset: -1, Line: 3, Reason: "several documents, expected one Secret"}},
+		{"flow mapping then more", "# c\n{apiVersion: v1, kind: Secret}\na: " + v + "\n", DecodeError{Offset: -1, Line: 2, Reason: "invalid YAML: content after the end of the document"}},
+		{"json then garbage that is not JSON", `{"apiVersion":"v1","kind":"Secret"} {a: ` + v + `}`, DecodeError{Offset: 36, Reason: "unexpected data after the Secret"}},
 		{"only comments", "# nothing\n---\n", DecodeError{Offset: -1, Reason: "no document, expected one Secret"}},
 		{"yaml syntax", "apiVersion: v1\nkind: Secret\ndata:\n  a: [" + v + "\n", DecodeError{Offset: -1, Line: 4, Reason: "invalid YAML"}},
 		{"yaml syntax in second document", "# c\n---\napiVersion: v1\nkind: Secret\ndata:\n  a: \"" + v + "\n", DecodeError{Offset: -1, Line: 7, Reason: "invalid YAML"}},

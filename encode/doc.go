@@ -30,6 +30,30 @@
 // keys (TreeKey) plus the TreeAnnotation mapping them back to paths, and
 // TreeItems turns that mapping into the Items of a secret volume.
 //
+// Typed builders refuse what cannot work: TLS needs a pair that
+// crypto/tls.X509KeyPair loads, as kubectl does; SSHAuth needs a key that
+// golang.org/x/crypto/ssh parses and refuses a passphrase-protected one (a
+// pod has nobody to type the passphrase).
+//
+// # Trees
+//
+// Tree follows symlinks only inside the tree: one that resolves outside it,
+// dangles, or leads back into its own parent directory (a loop) is an error,
+// never silently skipped. Devices, pipes and sockets are skipped. The
+// mapping is stored in TreeAnnotation as a compact JSON object from key to
+// path with sorted keys; TreeItems validates every path (relative, no empty,
+// "." or ".." element, not starting with "..", no path inside another) and
+// Merge unites two mappings, refusing a key at two paths.
+//
+// # Manifests
+//
+// Decode reads one JSON or YAML Secret (stringData folded into data, as the
+// API server does) and Marshal writes one with sorted maps; Decode(Marshal(s))
+// equals s for every Secret this package builds or decodes. Validate checks
+// what the API server's ValidateSecret checks, except that it also requires
+// .dockercfg and .dockerconfigjson to be JSON objects (the server lets
+// "null" pass) and checks the tree annotation.
+//
 // # Limits
 //
 // The decoded data of a Secret may total MaxSize (1 MiB) bytes, as the API

@@ -15,7 +15,7 @@ import (
 var decodeReasons = regexp.MustCompile(`^(empty manifest, expected one Secret|invalid JSON|unexpected end of input|` +
 	`several documents, expected one Secret|unexpected data after the Secret|unknown field, not part of a v1 Secret|` +
 	`must be "v1"|must be "Secret"|invalid base64( at byte \d+ of the value)?|expected a JSON object \(a Secret\)|` +
-	`expected a value of type [][a-zA-Z0-9.*]+|expected a (base64 )?string|no document, expected one Secret|invalid YAML(: a mapping key appears twice)?|` +
+	`expected a value of type [][a-zA-Z0-9.*]+|expected a (base64 )?string|no document, expected one Secret|invalid YAML(: a mapping key appears twice|: content after the end of the document)?|` +
 	`a field holds a value of the wrong form)$`)
 
 func FuzzDecode(f *testing.F) {
