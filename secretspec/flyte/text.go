@@ -121,7 +121,7 @@ func unmarshalText(text string) (Secret, *textError) {
 		p.i++
 		p.skip()
 		if f := textFields[fi]; f.str != nil {
-			v, err := p.strings()
+			v, err := p.stringValue()
 			if err != nil {
 				return s, err
 			}
@@ -207,8 +207,8 @@ func (p *textParser) enum() (MountType, *textError) {
 	return 0, p.fail(start, fmt.Sprintf("unknown mount_requirement %d: expected 0 (ANY), 1 (ENV_VAR) or 2 (FILE)", n))
 }
 
-// strings reads one or more adjacent string literals and joins them.
-func (p *textParser) strings() (string, *textError) {
+// stringValue reads one or more adjacent string literals and joins them.
+func (p *textParser) stringValue() (string, *textError) {
 	var b strings.Builder
 	for n := 0; ; n++ {
 		if p.i >= len(p.s) || p.s[p.i] != '"' && p.s[p.i] != '\'' {
