@@ -279,3 +279,55 @@ func ExampleWithHashSuffix() {
 	// fm6bt697ff
 	// s-fm6bt697ff
 }
+
+func ExampleLiteral() {
+	// kubectl create secret generic api --from-literal=dsn=user=a;pass=b
+	s, err := encode.Generic("api", encode.Literal("dsn", "user=a;pass=b"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(s.Data["dsn"]))
+
+	_, err = encode.Generic("api", encode.Literal("a/b", "x"))
+	fmt.Println(err)
+	// Output:
+	// user=a;pass=b
+	// encode: literal: key "a/b": invalid key: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
+}
+
+func ExampleFile() {
+	dir := tempTree("keys", map[string]string{"id_rsa.pub": "ssh-rsa AAAA"})
+	defer os.RemoveAll(filepath.Dir(dir))
+	s, err := encode.Generic("keys", encode.File(filepath.Join(dir, "id_rsa.pub")))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for k, v := range s.Data {
+		fmt.Println(k, string(v))
+	}
+	// Output: id_rsa.pub ssh-rsa AAAA
+}
+
+func ExampleTreeItems() {
+	s := &corev1.Secret{Data: map[string][]byte{"t_.a": []byte("1"), "t_.b_.c": []byte("2")}}
+	s.Name = "copied"
+	s.Annotations = map[string]string{encode.TreeAnnotation: `{"t_.a":"t/a","t_.b_.c":"t/b/c"}`}
+	items, err := encode.TreeItems(s)
+	fmt.Println(items, err)
+
+	s.Annotations[encode.TreeAnnotation] = `{"t_.a":"../etc/passwd"}`
+	_, err = encode.TreeItems(s)
+	fmt.Println(err)
+	// Output:
+	// [{t_.a t/a <nil>} {t_.b_.c t/b/c <nil>}] <nil>
+	// metadata.annotations[podsecrets.io/tree][t_.a]: Invalid value: "../etc/passwd": path must not start with '..'
+}
+
+func ExampleHash() {
+	s, _ := encode.Generic("e")
+	// kubectl create secret generic e --append-hash names it e-kkck6cfc9g.
+	fmt.Println(encode.Hash(s))
+	// Output: kkck6cfc9g
+}
