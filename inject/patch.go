@@ -30,11 +30,13 @@ func Patch(before, after *corev1.Pod) ([]byte, error) {
 		return nil, errors.New("inject: Patch needs two pods, got a nil one")
 	}
 	d := differ{}
+	d.buf.Grow(2048)
 	d.buf.WriteByte('[')
-	rb, ra := *before, *after
+	rb, ra := new(corev1.Pod), new(corev1.Pod)
+	*rb, *ra = *before, *after
 	rb.Spec, ra.Spec = corev1.PodSpec{}, corev1.PodSpec{}
-	if !reflect.DeepEqual(&rb, &ra) {
-		d.json("", &rb, &ra)
+	if !reflect.DeepEqual(rb, ra) {
+		d.json("", rb, ra)
 	}
 	d.spec(&before.Spec, &after.Spec)
 	if d.err != nil {
@@ -49,42 +51,49 @@ type differ struct {
 	buf bytes.Buffer
 	n   int // operations written
 	err error
+
+	ca, cb *corev1.Container // scratch copies, made once per Patch
 }
 
 func (d *differ) spec(a, b *corev1.PodSpec) {
 	const p = "/spec"
-	ra, rb := *a, *b
+	ra, rb := new(corev1.PodSpec), new(corev1.PodSpec)
+	*ra, *rb = *a, *b
 	ra.InitContainers, ra.Containers, ra.Volumes, ra.ImagePullSecrets = nil, nil, nil, nil
 	rb.InitContainers, rb.Containers, rb.Volumes, rb.ImagePullSecrets = nil, nil, nil, nil
-	if !reflect.DeepEqual(&ra, &rb) {
-		d.json(p, &ra, &rb)
+	if !reflect.DeepEqual(ra, rb) {
+		d.json(p, ra, rb)
 	}
-	diffList(d, p+"/initContainers", true, a.InitContainers, b.InitContainers, d.container)
-	diffList(d, p+"/containers", false, a.Containers, b.Containers, d.container)
-	diffList(d, p+"/volumes", true, a.Volumes, b.Volumes, jsonDiff[corev1.Volume](d))
-	diffList(d, p+"/imagePullSecrets", true, a.ImagePullSecrets, b.ImagePullSecrets, jsonDiff[corev1.LocalObjectReference](d))
+	diffList(d, p+"/initContainers", true, a.InitContainers, b.InitContainers, diffContainer)
+	diffList(d, p+"/containers", false, a.Containers, b.Containers, diffContainer)
+	diffList(d, p+"/volumes", true, a.Volumes, b.Volumes, diffJSON[corev1.Volume])
+	diffList(d, p+"/imagePullSecrets", true, a.ImagePullSecrets, b.ImagePullSecrets, diffJSON[corev1.LocalObjectReference])
 }
 
-func (d *differ) container(p string, a, b *corev1.Container) {
-	ra, rb := *a, *b
+// diffContainer diffs two containers: the three lists Apply extends element by element,
+// the rest through JSON when it differs.
+func diffContainer(d *differ, p string, a, b *corev1.Container) {
+	if d.ca == nil {
+		d.ca, d.cb = new(corev1.Container), new(corev1.Container)
+	}
+	ra, rb := d.ca, d.cb
+	*ra, *rb = *a, *b
 	ra.Env, ra.EnvFrom, ra.VolumeMounts = nil, nil, nil
 	rb.Env, rb.EnvFrom, rb.VolumeMounts = nil, nil, nil
-	if !reflect.DeepEqual(&ra, &rb) {
-		d.json(p, &ra, &rb)
+	if !reflect.DeepEqual(ra, rb) {
+		d.json(p, ra, rb)
 	}
-	diffList(d, p+"/envFrom", true, a.EnvFrom, b.EnvFrom, jsonDiff[corev1.EnvFromSource](d))
-	diffList(d, p+"/env", true, a.Env, b.Env, jsonDiff[corev1.EnvVar](d))
-	diffList(d, p+"/volumeMounts", true, a.VolumeMounts, b.VolumeMounts, jsonDiff[corev1.VolumeMount](d))
+	diffList(d, p+"/envFrom", true, a.EnvFrom, b.EnvFrom, diffJSON[corev1.EnvFromSource])
+	diffList(d, p+"/env", true, a.Env, b.Env, diffJSON[corev1.EnvVar])
+	diffList(d, p+"/volumeMounts", true, a.VolumeMounts, b.VolumeMounts, diffJSON[corev1.VolumeMount])
 }
 
-func jsonDiff[T any](d *differ) func(p string, a, b *T) {
-	return func(p string, a, b *T) { d.json(p, a, b) }
-}
+func diffJSON[T any](d *differ, p string, a, b *T) { d.json(p, a, b) }
 
 // diffList diffs a typed list field at p. omitEmpty says that the field is left out of the
 // JSON when empty (else an empty list is [] and a nil one null). Elements that differ are
 // diffed by elem.
-func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(p string, a, b *T)) {
+func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(d *differ, p string, a, b *T)) {
 	aIn, bIn := !omitEmpty || len(a) > 0, !omitEmpty || len(b) > 0
 	aArr, bArr := len(a) > 0 || (!omitEmpty && a != nil), len(b) > 0 || (!omitEmpty && b != nil)
 	switch {
@@ -107,7 +116,7 @@ func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(p 
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
 		if !reflect.DeepEqual(&a[i], &b[i]) {
-			elem(p+"/"+strconv.Itoa(i), &a[i], &b[i])
+			elem(d, p+"/"+strconv.Itoa(i), &a[i], &b[i])
 		}
 	}
 	for i := n; i < len(b); i++ {

@@ -2,10 +2,12 @@ package inject
 
 import (
 	"encoding/json"
+	"math/rand"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
@@ -106,4 +108,42 @@ func TestWriteJSONString(t *testing.T) {
 			t.Errorf("writeJSONString(%q) decodes to %q, want %q", s, got, w)
 		}
 	}
+}
+
+// TestPatchAnyPair checks Patch on pairs of unrelated generated pods, where lists shrink
+// and grow, fields come and go, and containers differ in every way.
+func TestPatchAnyPair(t *testing.T) {
+	for seed := int64(0); seed < 500; seed++ {
+		c := randChooser{rand.New(rand.NewSource(seed))}
+		before, after := genPod(c), genPod(c)
+		if c.intn(2) == 0 {
+			after.Spec.Containers[0].Resources.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")}
+			after.Labels = map[string]string{"a~b/c": "1"}
+		}
+		if c.intn(3) == 0 {
+			after.Spec.Containers = nil
+		}
+		patch, err := Patch(before, after)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if err := patchtest.Check(before, after, patch); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+}
+
+func FuzzPatch(f *testing.F) {
+	f.Add([]byte{}, []byte{1, 2, 3})
+	f.Add([]byte("before"), []byte("after"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		before, after := genPod(&byteChooser{b: a}), genPod(&byteChooser{b: b})
+		patch, err := Patch(before, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := patchtest.Check(before, after, patch); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
