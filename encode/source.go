@@ -132,7 +132,8 @@ func (b *builder) add(source, key string, value []byte) error {
 }
 
 // readFile reads one regular file (symlinks followed) without ever reading
-// more than the bytes still allowed plus one.
+// more than the bytes still allowed plus one. A directory, device or pipe is
+// refused before it is opened.
 func (b *builder) readFile(source, name string) ([]byte, error) {
 	fi, err := os.Stat(name)
 	if err != nil {
@@ -144,8 +145,7 @@ func (b *builder) readFile(source, name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("encode: %s: not a regular file", source)
 	}
-	left := MaxSize - b.size
-	if fi.Size() > left {
+	if fi.Size() > MaxSize-b.size {
 		return nil, &SizeError{Source: source, Size: b.size + fi.Size(), Limit: MaxSize}
 	}
 	f, err := os.Open(name)
@@ -153,6 +153,23 @@ func (b *builder) readFile(source, name string) ([]byte, error) {
 		return nil, fmt.Errorf("encode: %s: %w", source, err)
 	}
 	defer f.Close()
+	return b.readOpen(source, f)
+}
+
+// readOpen reads the open file f, which must be regular, checking its size
+// first and reading at most one byte more than the bytes still allowed.
+func (b *builder) readOpen(source string, f *os.File) ([]byte, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("encode: %s: %w", source, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("encode: %s: not a regular file", source)
+	}
+	left := MaxSize - b.size
+	if fi.Size() > left {
+		return nil, &SizeError{Source: source, Size: b.size + fi.Size(), Limit: MaxSize}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, left+1))
 	if err != nil {
 		return nil, fmt.Errorf("encode: %s: %w", source, err)

@@ -3,6 +3,7 @@ package encode
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -34,7 +36,9 @@ const maxTreeEntries = 100000
 // TreeKey), so any file name works. Symlinks are followed only inside the
 // tree: a symlink that resolves outside it, cannot be resolved, or leads back
 // into one of its own parent directories (a loop) is an error. Devices,
-// pipes and sockets are skipped. File and directory names must be valid
+// pipes and sockets are skipped. Every file is opened through an os.Root
+// on the directory, so even a symlink swapped in while Tree runs cannot make
+// it read outside the tree. File and directory names must be valid
 // UTF-8, and the directory's own name must not start with "..". An empty
 // tree adds no keys and no annotation.
 func Tree(path string) Source { return treeSource{path: path} }
@@ -44,7 +48,7 @@ type treeSource struct{ path string }
 type treeWalker struct {
 	b       *builder
 	src     string
-	root    string // the tree's real (symlink-free) path
+	root    *os.Root // every open goes through it, so nothing outside the tree is ever read
 	entries int
 }
 
@@ -63,49 +67,60 @@ func (s treeSource) addTo(b *builder) error {
 	case !utf8.ValidString(name):
 		return fmt.Errorf("encode: %s: directory name is not valid UTF-8", src)
 	}
-	root, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return fmt.Errorf("encode: %s: %w", src, err)
-	}
-	fi, err := os.Stat(root)
+	fi, err := os.Stat(abs)
 	if err != nil {
 		return fmt.Errorf("encode: %s: %w", src, err)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("encode: %s: not a directory", src)
 	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return fmt.Errorf("encode: %s: %w", src, err)
+	}
+	defer root.Close()
 	w := &treeWalker{b: b, src: src, root: root}
-	return w.walk(root, name, []string{root})
+	return w.walk(".", name, []os.FileInfo{fi})
 }
 
-// walk adds the files of the real directory dir, whose item path is rel;
-// stack holds the real paths of dir and its parents, to detect loops.
-func (w *treeWalker) walk(dir, rel string, stack []string) error {
-	entries, err := os.ReadDir(dir)
+// walk adds the files of directory dir (relative to the root), whose item
+// path is item; stack holds dir and its parents, to detect loops.
+func (w *treeWalker) walk(dir, item string, stack []os.FileInfo) error {
+	d, err := w.root.Open(dir)
 	if err != nil {
-		return fmt.Errorf("encode: %s: %w", w.src, err)
+		return fmt.Errorf("encode: %s: directory %q: %w", w.src, item, err)
 	}
-	for _, e := range entries { // sorted by name
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("encode: %s: directory %q: %w", w.src, item, err)
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for _, e := range entries {
 		w.entries++
 		if w.entries > maxTreeEntries {
 			return fmt.Errorf("encode: %s: more than %d entries", w.src, maxTreeEntries)
 		}
-		p := rel + "/" + e.Name()
+		p := item + "/" + e.Name()
 		if !utf8.ValidString(e.Name()) {
 			return fmt.Errorf("encode: %s: name %q is not valid UTF-8", w.src, p)
 		}
-		full := filepath.Join(dir, e.Name())
+		rel := filepath.Join(dir, e.Name())
 		switch t := e.Type(); {
 		case t.IsDir():
-			if err := w.walk(full, p, append(slices.Clip(stack), full)); err != nil {
+			fi, err := e.Info()
+			if err != nil {
+				return fmt.Errorf("encode: %s: directory %q: %w", w.src, p, err)
+			}
+			if err := w.walk(rel, p, append(slices.Clip(stack), fi)); err != nil {
 				return err
 			}
 		case t.IsRegular():
-			if err := w.addFile(full, p); err != nil {
+			if err := w.addFile(rel, p); err != nil {
 				return err
 			}
 		case t&fs.ModeSymlink != 0:
-			if err := w.follow(full, p, stack); err != nil {
+			if err := w.follow(rel, p, stack); err != nil {
 				return err
 			}
 		}
@@ -113,39 +128,49 @@ func (w *treeWalker) walk(dir, rel string, stack []string) error {
 	return nil
 }
 
-// follow adds what the symlink full (item path p) points to, if it stays in
-// the tree.
-func (w *treeWalker) follow(full, p string, stack []string) error {
-	target, err := filepath.EvalSymlinks(full)
-	if err != nil {
-		return fmt.Errorf("encode: %s: symlink %q cannot be resolved (dangling or a loop)", w.src, p)
-	}
-	if target != w.root && !strings.HasPrefix(target, w.root+string(filepath.Separator)) {
+// follow adds what the symlink rel (item path p) points to. The root
+// refuses a link that leaves the tree, at any step of its resolution.
+func (w *treeWalker) follow(rel, p string, stack []os.FileInfo) error {
+	fi, err := w.root.Stat(rel)
+	switch {
+	case err == nil:
+	case errors.Is(err, syscall.ELOOP):
+		return fmt.Errorf("encode: %s: symlink %q is a loop", w.src, p)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("encode: %s: symlink %q cannot be resolved (dangling)", w.src, p)
+	case strings.Contains(err.Error(), "escapes"):
 		return fmt.Errorf("encode: %s: symlink %q leads outside the tree", w.src, p)
-	}
-	fi, err := os.Stat(target)
-	if err != nil {
+	default:
 		return fmt.Errorf("encode: %s: symlink %q: %w", w.src, p, err)
 	}
 	switch {
 	case fi.IsDir():
-		if slices.Contains(stack, target) {
-			return fmt.Errorf("encode: %s: symlink %q leads back into its own parent directory (a loop)", w.src, p)
+		for _, anc := range stack {
+			if os.SameFile(anc, fi) {
+				return fmt.Errorf("encode: %s: symlink %q leads back into its own parent directory (a loop)", w.src, p)
+			}
 		}
-		return w.walk(target, p, append(slices.Clip(stack), target))
+		return w.walk(rel, p, append(slices.Clip(stack), fi))
 	case fi.Mode().IsRegular():
-		return w.addFile(target, p)
+		return w.addFile(rel, p)
 	}
 	return nil
 }
 
-func (w *treeWalker) addFile(real, p string) error {
+func (w *treeWalker) addFile(rel, p string) error {
 	src := w.src + " file " + strconv.Quote(p)
 	key := TreeKey(p)
 	if err := w.b.checkKey(src, key); err != nil {
 		return err
 	}
-	data, err := w.b.readFile(src, real)
+	// O_NONBLOCK: a file swapped for a pipe since it was listed must not
+	// block the open; readOpen then refuses it as not regular.
+	f, err := w.root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return fmt.Errorf("encode: %s: %w", src, err)
+	}
+	defer f.Close()
+	data, err := w.b.readOpen(src, f)
 	if err != nil {
 		return err
 	}
