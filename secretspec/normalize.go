@@ -8,15 +8,7 @@ import corev1 "k8s.io/api/core/v1"
 // deliveries are only copied. Normalize does not validate; an empty but non-nil
 // slice stays empty and non-nil.
 func (r Ref) Normalize() Ref {
-	out := r
-	if r.As == GitSSH {
-		if out.Key == "" {
-			out.Key = DefaultGitSSHKey
-		}
-		if out.MountPath == "" {
-			out.MountPath = DefaultGitSSHPath
-		}
-	}
+	out := r.withDefaults()
 	if r.Items != nil {
 		out.Items = make([]corev1.KeyToPath, len(r.Items))
 		for i, it := range r.Items {
@@ -36,4 +28,18 @@ func copyMode(m *int32) *int32 {
 	}
 	v := *m
 	return &v
+}
+
+// withDefaults returns r with the GitSSH defaults filled in, sharing r's
+// slices and pointers.
+func (r Ref) withDefaults() Ref {
+	if r.As == GitSSH {
+		if r.Key == "" {
+			r.Key = DefaultGitSSHKey
+		}
+		if r.MountPath == "" {
+			r.MountPath = DefaultGitSSHPath
+		}
+	}
+	return r
 }

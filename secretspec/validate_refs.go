@@ -27,12 +27,13 @@ func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 	norm := make([]Ref, len(refs))
 	valid := make([]bool, len(refs))
 	for i, r := range refs {
-		refErrs := r.Validate(fldPath.Index(i))
-		errs = append(errs, refErrs...)
-		valid[i] = len(refErrs) == 0
-		if valid[i] {
-			norm[i] = r.Normalize()
+		// A valid ref costs no allocation with a nil path; only an invalid
+		// one is validated again, to get its errors at refs[i].
+		if valid[i] = len(r.Validate(nil)) == 0; !valid[i] {
+			errs = append(errs, r.Validate(fldPath.Index(i))...)
+			continue
 		}
+		norm[i] = r.withDefaults()
 	}
 	c := conflicts{fldPath: fldPath, refs: norm, envVars: map[string][]*group{}, mounts: map[string][]*group{}}
 	for i := range norm {
@@ -57,7 +58,7 @@ type group struct {
 // which variable, who mounts at which path, which gitSSH refs exist.
 type conflicts struct {
 	fldPath *field.Path
-	refs    []Ref               // normalized
+	refs    []Ref               // shallow copies with the GitSSH defaults filled in; never modified
 	envVars map[string][]*group // variable name -> groups setting it (Env and GitSSH)
 	mounts  map[string][]*group // mount path -> groups mounting there (Mount and GitSSH)
 	gitSSH  []*group
@@ -65,7 +66,7 @@ type conflicts struct {
 
 func (c *conflicts) add(i int) field.ErrorList {
 	r := c.refs[i]
-	ip := c.fldPath.Index(i)
+	ip := lazyPath{parent: c.fldPath, index: i}
 	switch r.As {
 	case Env:
 		if err := c.checkEnvVar(i, r.EnvVar, ip, "envVar"); err != nil {
@@ -80,7 +81,7 @@ func (c *conflicts) add(i int) field.ErrorList {
 	case GitSSH:
 		for _, g := range c.gitSSH {
 			if intersects(r.Containers, g.containers) && !sameGitSSH(r, c.refs[g.first]) {
-				return field.ErrorList{field.Forbidden(ip, "only one gitSSH ref per container: "+
+				return field.ErrorList{field.Forbidden(ip.path(), "only one gitSSH ref per container: "+
 					c.describe(g.first)+" already sets "+gitSSHCommandVar)}
 			}
 		}
@@ -110,7 +111,8 @@ func (c *conflicts) recordMount(groups []*group, i int) []*group {
 	r := c.refs[i]
 	groups = record(groups, r.Containers, i)
 	g := findGroup(groups, r.Containers)
-	for _, f := range files(r, nil) {
+	for k := range numFiles(r) {
+		f := fileOf(r, k)
 		g.files.add(f.item.Path, fileOwner{index: i, item: f.item})
 	}
 	return groups
@@ -128,7 +130,7 @@ func findGroup(groups []*group, containers []string) *group {
 // checkEnvVar reports a variable that an earlier ref sets from another source.
 // GitSSH against GitSSH is left to the one-gitSSH rule.
 // The error is at ip.child, or at ip for an empty child.
-func (c *conflicts) checkEnvVar(i int, name string, ip *field.Path, child string) *field.Error {
+func (c *conflicts) checkEnvVar(i int, name string, ip lazyPath, child string) *field.Error {
 	r := c.refs[i]
 	for _, g := range c.envVars[name] {
 		o := c.refs[g.first]
@@ -138,9 +140,9 @@ func (c *conflicts) checkEnvVar(i int, name string, ip *field.Path, child string
 		if r.As == Env && o.As == Env && r.Secret == o.Secret && r.Key == o.Key && r.Optional == o.Optional {
 			continue
 		}
-		p := ip
+		p := ip.path()
 		if child != "" {
-			p = ip.Child(child)
+			p = p.Child(child)
 		}
 		e := field.Duplicate(p, name)
 		e.Detail = "also set by " + c.describe(g.first)
@@ -151,7 +153,7 @@ func (c *conflicts) checkEnvVar(i int, name string, ip *field.Path, child string
 
 // checkMount reports a clash at ref i's mount path with an earlier ref: first
 // one about the whole mount, else one per file that clashes when merged.
-func (c *conflicts) checkMount(i int, ip *field.Path) field.ErrorList {
+func (c *conflicts) checkMount(i int, ip lazyPath) field.ErrorList {
 	r := c.refs[i]
 	var merged []*group // groups of keyed mounts of the same Secret, mode and optional flag
 	for _, g := range c.mounts[r.MountPath] {
@@ -175,13 +177,14 @@ func (c *conflicts) checkMount(i int, ip *field.Path) field.ErrorList {
 			merged = append(merged, g)
 		}
 		if detail != "" {
-			e := field.Duplicate(ip.Child("mountPath"), r.MountPath)
+			e := field.Duplicate(ip.path().Child("mountPath"), r.MountPath)
 			e.Detail = detail
 			return field.ErrorList{e}
 		}
 	}
 	var errs field.ErrorList
-	for _, f := range files(r, ip) {
+	for k := range numFiles(r) {
+		f := fileOf(r, k)
 		for _, g := range merged {
 			clash, o := g.files.clash(f.item.Path)
 			if clash == clashNone || clash == clashSame && f.item.Key == o.item.Key && sameMode(f.item.Mode, o.item.Mode) {
@@ -189,10 +192,10 @@ func (c *conflicts) checkMount(i int, ip *field.Path) field.ErrorList {
 			}
 			other := c.describeFile(o.index, o.item.Key)
 			if clash == clashSame && f.item.Key == o.item.Key {
-				errs = append(errs, field.Invalid(f.modePath, formatOptionalMode(f.item.Mode),
+				errs = append(errs, field.Invalid(f.fieldPath(ip.path(), "mode"), formatOptionalMode(f.item.Mode),
 					"differs from the mode "+formatOptionalMode(o.item.Mode)+" of the same file in "+other))
 			} else {
-				errs = append(errs, itemClash(f.path, f.item.Path, clash, other))
+				errs = append(errs, itemClash(f.fieldPath(ip.path(), "path"), f.item.Path, clash, other))
 			}
 			break
 		}
@@ -200,25 +203,46 @@ func (c *conflicts) checkMount(i int, ip *field.Path) field.ErrorList {
 	return errs
 }
 
-// file is one file a keyed mount writes, with the field paths to blame.
-type file struct {
-	item     corev1.KeyToPath
-	path     *field.Path // where the file's path is set
-	modePath *field.Path // where the file's mode is set
+// lazyPath is the field path of refs[index], built only for an error.
+type lazyPath struct {
+	parent *field.Path
+	index  int
 }
 
-// files lists the files of a keyed Mount (Key K is the item {K, K}) or of a
-// GitSSH ref's Items; an every-key mount lists none.
-func files(r Ref, ip *field.Path) []file {
+func (l lazyPath) path() *field.Path { return l.parent.Index(l.index) }
+
+// file is one file a keyed mount writes: Items[index], or the Key for -1.
+type file struct {
+	item  corev1.KeyToPath
+	index int
+}
+
+// fieldPath is where the file's path ("path") or mode ("mode") is set.
+func (f file) fieldPath(ref *field.Path, child string) *field.Path {
+	if f.index < 0 {
+		if child == "path" {
+			return ref.Child("key")
+		}
+		return ref.Child("mode")
+	}
+	return ref.Child("items").Index(f.index).Child(child)
+}
+
+// numFiles counts the files of a keyed Mount (Key K is the item {K, K}) or of
+// a GitSSH ref's Items; an every-key mount has none listed.
+func numFiles(r Ref) int {
 	if r.As == Mount && r.Key != "" {
-		return []file{{item: corev1.KeyToPath{Key: r.Key, Path: r.Key}, path: ip.Child("key"), modePath: ip.Child("mode")}}
+		return 1
 	}
-	out := make([]file, len(r.Items))
-	for k, it := range r.Items {
-		p := ip.Child("items").Index(k)
-		out[k] = file{item: it, path: p.Child("path"), modePath: p.Child("mode")}
+	return len(r.Items)
+}
+
+// fileOf returns file k of r, 0 <= k < numFiles(r).
+func fileOf(r Ref, k int) file {
+	if r.As == Mount && r.Key != "" {
+		return file{item: corev1.KeyToPath{Key: r.Key, Path: r.Key}, index: -1}
 	}
-	return out
+	return file{item: r.Items[k], index: k}
 }
 
 // allKeys reports whether a Mount ref mounts every key of its Secret.
