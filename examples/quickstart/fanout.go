@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/propagate"
+	"github.com/podsecrets/podsecrets/secretspec/runai"
+)
+
+// fanOut copies registry, as a Run:ai cluster-wide Secret, into every project namespace
+// of an in-memory cluster, then syncs again to show that nothing is rewritten.
+func fanOut(ctx context.Context, w io.Writer, registry *corev1.Secret) error {
+	heading(w, "4. Fan-out across namespaces (package propagate)",
+		"An in-memory cluster: Secret runai/regcred is labelled "+runai.ClusterWideLabel+"=true (Run:ai's\n"+
+			"cluster-wide secret) and copied into every namespace matching "+runai.ProjectNamespacePattern+".\n"+
+			"runai-gamma already has a Secret named regcred that podsecrets did not make: it is left alone.")
+
+	source := registry.DeepCopy()
+	source.Namespace = runai.ClusterWideNamespace
+	source.Labels = map[string]string{runai.ClusterWideLabel: runai.ClusterWideLabelValue}
+	theirs := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: registry.Name, Namespace: "runai-gamma"}}
+	objs := []runtime.Object{source, theirs}
+	for _, ns := range []string{"default", "kube-system", "runai", "runai-alpha", "runai-beta", "runai-gamma", "runai-delta"} {
+		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
+	}
+	client := fake.NewClientset(objs...)
+
+	src := types.NamespacedName{Namespace: source.Namespace, Name: source.Name}
+	targets := propagate.Targets{Pattern: runai.ProjectNamespacePattern}
+	for i, title := range []string{"first Sync", "second Sync, nothing left to write"} {
+		report, err := propagate.Sync(ctx, client, src, targets)
+		if report == nil {
+			return err
+		}
+		fmt.Fprintf(w, "%d. %s: %s\n", i+1, title, report.Summary())
+		if err := printReport(w, report); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// printReport prints one line per namespace.
+func printReport(w io.Writer, report *propagate.Report) error {
+	tw := cli.Table(w)
+	fmt.Fprintln(tw, "  NAMESPACE\tACTION\tWHY")
+	for _, r := range report.Results {
+		why := ""
+		if r.Err != nil {
+			why = r.Err.Error()
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Namespace, r.Action, why)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestRun runs the whole tour in memory and compares its output with
+// testdata/quickstart.golden (rewrite it with go test -update).
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, nil); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	golden := filepath.Join("testdata", "quickstart.golden")
+	if *update {
+		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), out.String()); diff != "" {
+		t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+// TestRunIsDeterministic runs the tour twice: map order or time must not show.
+func TestRunIsDeterministic(t *testing.T) {
+	var a, b bytes.Buffer
+	if err := run(context.Background(), &a, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a.String(), b.String()); diff != "" {
+		t.Errorf("two runs differ (-first +second):\n%s", diff)
+	}
+}
+
+// TestRunPrintsNoSecretValue checks that no value of the Secrets built in section 1
+// appears in the output, neither as is nor base64-encoded.
+func TestRunPrintsNoSecretValue(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []string{"correct-horse-battery-staple", "hunter2", "s3cr3t-token", "eu-west-1", "svc-trainer"} {
+		for _, form := range []string{v, base64.StdEncoding.EncodeToString([]byte(v))} {
+			if strings.Contains(out.String(), form) {
+				t.Errorf("secret value #%d appears in the output", i)
+			}
+		}
+	}
+}
+
+// TestRunRejectsArguments checks that run takes no arguments.
+func TestRunRejectsArguments(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, []string{"extra"}); err == nil {
+		t.Error("run with an argument: got no error")
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/podsecrets/podsecrets/encode"
+	"github.com/podsecrets/podsecrets/examples/internal/cli"
+)
+
+// builtSecrets are the Secrets of section 1 that later sections use.
+type builtSecrets struct {
+	registry *corev1.Secret
+}
+
+// buildSecrets builds a few Secrets with encode and prints their keys, sizes and hash
+// suffixes, never their values.
+func buildSecrets(w io.Writer) (builtSecrets, error) {
+	heading(w, "1. Secrets (package encode)",
+		"Built as `kubectl create secret` builds them; only keys and sizes are ever printed.\n"+
+			"HASHED NAME is the name `--append-hash` gives (encode.Hash): it changes with the data.")
+
+	db, err := encode.Generic("db",
+		encode.Literal("username", "trainer"),
+		encode.Literal("password", "correct-horse-battery-staple"))
+	if err != nil {
+		return builtSecrets{}, err
+	}
+	appConfig, err := encode.Generic("app-config",
+		encode.Literal("REGION", "eu-west-1"),
+		encode.Literal("LOG_FORMAT", "json"))
+	if err != nil {
+		return builtSecrets{}, err
+	}
+	registry, err := encode.DockerRegistry("regcred", "registry.example.com", "ci-bot", "hunter2", "")
+	if err != nil {
+		return builtSecrets{}, err
+	}
+	api, err := encode.BasicAuth("api", "svc-trainer", "s3cr3t-token")
+	if err != nil {
+		return builtSecrets{}, err
+	}
+
+	tw := cli.Table(w)
+	fmt.Fprintln(tw, "NAME\tTYPE\tKEYS\tHASHED NAME")
+	for _, s := range []*corev1.Secret{db, appConfig, registry, api} {
+		typ := string(s.Type)
+		if typ == "" {
+			typ = `"" (read as Opaque)`
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, typ, cli.Keys(s), encode.WithHashSuffix(s).Name)
+	}
+	if err := tw.Flush(); err != nil {
+		return builtSecrets{}, err
+	}
+	return builtSecrets{registry: registry}, nil
+}
