@@ -37,10 +37,11 @@
 //
 // # Trees
 //
-// Tree follows symlinks only inside the tree: one that resolves outside it,
-// dangles, or leads back into its own parent directory (a loop) is an error,
-// never silently skipped. Devices, pipes and sockets are skipped. The
-// mapping is stored in TreeAnnotation as a compact JSON object from key to
+// Tree follows relative symlinks only inside the tree: one that is
+// absolute, resolves outside it, dangles, or leads back into its own parent
+// directory (a loop) is an error, never silently skipped; files are opened
+// through an os.Root, so nothing outside the tree is ever read. Devices,
+// pipes and sockets are skipped. The mapping is stored in TreeAnnotation as a compact JSON object from key to
 // path with sorted keys; TreeItems validates every path (relative, no empty,
 // "." or ".." element, not starting with "..", no path inside another) and
 // Merge unites two mappings, refusing a key at two paths.

@@ -34,8 +34,10 @@ const maxTreeEntries = 100000
 //
 // Keys are derived from paths, deterministic and collision-free (see
 // TreeKey), so any file name works. Symlinks are followed only inside the
-// tree: a symlink that resolves outside it, cannot be resolved, or leads back
-// into one of its own parent directories (a loop) is an error. Devices,
+// tree: a symlink that is absolute (wherever it points), resolves outside
+// the tree (even on the way back in, as "../tree/a"), cannot be resolved, or
+// leads back into one of its own parent directories (a loop) is an error,
+// never silently skipped. Devices,
 // pipes and sockets are skipped. Every file is opened through an os.Root
 // on the directory, so even a symlink swapped in while Tree runs cannot make
 // it read outside the tree. File and directory names must be valid
@@ -139,6 +141,9 @@ func (w *treeWalker) follow(rel, p string, stack []os.FileInfo) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("encode: %s: symlink %q cannot be resolved (dangling)", w.src, p)
 	case strings.Contains(err.Error(), "escapes"):
+		if target, lerr := w.root.Readlink(rel); lerr == nil && filepath.IsAbs(target) {
+			return fmt.Errorf("encode: %s: symlink %q is absolute; only relative symlinks that stay inside the tree are followed", w.src, p)
+		}
 		return fmt.Errorf("encode: %s: symlink %q leads outside the tree", w.src, p)
 	default:
 		return fmt.Errorf("encode: %s: symlink %q: %w", w.src, p, err)

@@ -141,9 +141,12 @@ func TestTreeErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, root, want string
 	}{
-		{"symlink to a file outside", mk("out", map[string]string{"a": "1"}, map[string]string{"l": filepath.Join(base, "outside-secret")}), `symlink "tree/l" leads outside the tree`},
+		{"symlink to a file outside", mk("out", map[string]string{"a": "1"}, map[string]string{"l": filepath.Join(base, "outside-secret")}), `symlink "tree/l" is absolute`},
+		{"absolute symlink inside", mk("absin", map[string]string{"a": "1"}, map[string]string{"l": filepath.Join(base, "absin", "tree", "a")}), `symlink "tree/l" is absolute`},
+		{"symlink out and back in", mk("outin", map[string]string{"a": "1"}, map[string]string{"l": "../tree/a"}), "leads outside the tree"},
+		{"relative symlink to a directory outside", mk("reldir", map[string]string{"a": "1"}, map[string]string{"l": "../.."}), "leads outside the tree"},
 		{"relative symlink outside", mk("rel", map[string]string{"a": "1"}, map[string]string{"l": "../../outside-secret"}), "leads outside the tree"},
-		{"symlink to a directory outside", mk("dirout", map[string]string{"a": "1"}, map[string]string{"l": base}), "leads outside the tree"},
+		{"symlink to a directory outside", mk("dirout", map[string]string{"a": "1"}, map[string]string{"l": base}), "is absolute"},
 		{"dangling symlink", mk("dangling", map[string]string{"a": "1"}, map[string]string{"l": "nope"}), "cannot be resolved"},
 		{"self loop", mk("self", map[string]string{"a": "1"}, map[string]string{"l": "l"}), "is a loop"},
 		{"loop to the root", mk("loop", map[string]string{"sub/a": "1"}, map[string]string{"sub/up": ".."}), "a loop"},
