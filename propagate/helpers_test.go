@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -146,4 +147,22 @@ var _ k8stesting.FakeClient = (*fake.Clientset)(nil)
 
 func types2(ns, name string) types.NamespacedName {
 	return types.NamespacedName{Namespace: ns, Name: name}
+}
+
+var leaseGVR = coordinationv1.SchemeGroupVersion.WithResource("leases")
+
+func leaseHolder(obj runtime.Object) string {
+	l := obj.(*coordinationv1.Lease)
+	if l.Spec.HolderIdentity == nil {
+		return ""
+	}
+	return *l.Spec.HolderIdentity
+}
+
+// leaderName is the identity that used client c (a = replica-a).
+func leaderName(c, a *fake.Clientset) string {
+	if c == a {
+		return "replica-a"
+	}
+	return "replica-b"
 }
