@@ -104,9 +104,9 @@ func pairConflict(a, b Ref) bool {
 // some pair of valid refs conflicts, and that it adds nothing for lists
 // without one.
 func FuzzValidateRefs(f *testing.F) {
-	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0})         // env X from a/k, then from b/k
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0})       // env X from a/k, then from b/k
 	f.Add([]byte{2, 0x10, 0, 0, 0, 0, 0, 0, 2, 0x10, 0, 0, 6, 0, 0, 0}) // mounts of a at /p merging items
-	f.Add([]byte{4, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 0, 0, 0, 0, 0})         // gitSSH, then a mount at its directory
+	f.Add([]byte{4, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 0, 0, 0, 0, 0})       // gitSSH, then a mount at its directory
 	f.Fuzz(func(t *testing.T, data []byte) {
 		refs := refsFromBytes(data)
 		var own int
