@@ -157,13 +157,6 @@ func TestParseInvalid(t *testing.T) {
 	}
 }
 
-func TestSyntaxErrorError(t *testing.T) {
-	e := &SyntaxError{Offset: 7, Msg: `expected "=" after env var name`}
-	if got, want := e.Error(), `secretspec: syntax error at byte 7: expected "=" after env var name`; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-}
-
 // FuzzParse checks that Parse never panics, that its errors are well formed,
 // and that every accepted text gives a ref that round-trips through String.
 func FuzzParse(f *testing.F) {
