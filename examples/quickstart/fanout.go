@@ -36,17 +36,19 @@ func fanOut(ctx context.Context, w io.Writer, registry *corev1.Secret) error {
 
 	src := types.NamespacedName{Namespace: source.Namespace, Name: source.Name}
 	targets := propagate.Targets{Pattern: runai.ProjectNamespacePattern}
-	for i, title := range []string{"first Sync", "second Sync, nothing left to write"} {
-		report, err := propagate.Sync(ctx, client, src, targets)
-		if report == nil {
-			return err
-		}
-		fmt.Fprintf(w, "%d. %s: %s\n", i+1, title, report.Summary())
-		if err := printReport(w, report); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
+	first, err := propagate.Sync(ctx, client, src, targets)
+	if first == nil {
+		return err
 	}
+	fmt.Fprintf(w, "first Sync: %s\n", first.Summary())
+	if err := printReport(w, first); err != nil {
+		return err
+	}
+	second, err := propagate.Sync(ctx, client, src, targets)
+	if second == nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nsecond Sync, nothing left to write: %s\n", second.Summary())
 	return nil
 }
 

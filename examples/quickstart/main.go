@@ -10,11 +10,11 @@
 // It takes no flags; the output is the same on every run. Each section names the
 // package doing the work, so the output doubles as a map of the library:
 //
-//	1. encode      Secrets built as kubectl create secret builds them (keys and sizes only)
-//	2. dialects    Run:ai -e flags, a Pachyderm transform, Konduktor secrets, Flyte annotations,
-//	               and the canonical secretspec form, all as secretspec.Refs
-//	3. inject      the Pod with every ref applied, and the RFC 6902 patch from the original
-//	4. propagate   a Run:ai cluster-wide Secret synced into every runai-* namespace, twice
+//  1. encode      Secrets built as kubectl create secret builds them (keys and sizes only)
+//  2. dialects    Run:ai -e flags, a Pachyderm transform, Konduktor secrets, Flyte annotations,
+//     and the canonical secretspec form, all as secretspec.Refs
+//  3. inject      the Pod with every ref applied, and the RFC 6902 patch from the original
+//  4. propagate   a Run:ai cluster-wide Secret synced into every runai-* namespace, twice
 package main
 
 import (
@@ -49,7 +49,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sample pod: %w", err)
 	}
-	refs, plain, err := readRefs(w, pod)
+	refs, plain, err := readRefs(w, pod, secrets.konduktor)
 	if err != nil {
 		return fmt.Errorf("dialects: %w", err)
 	}

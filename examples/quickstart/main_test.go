@@ -58,7 +58,7 @@ func TestRunPrintsNoSecretValue(t *testing.T) {
 	if err := run(context.Background(), &out, nil); err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range []string{"correct-horse-battery-staple", "hunter2", "s3cr3t-token", "eu-west-1", "svc-trainer"} {
+	for i, v := range []string{"correct-horse-battery-staple", "hunter2", "s3cr3t-token", "eu-west-1", "svc-trainer", "0123456789abcdef", "hf_alice_0123456789", "hf_bob_9876543210"} {
 		for _, form := range []string{v, base64.StdEncoding.EncodeToString([]byte(v))} {
 			if strings.Contains(out.String(), form) {
 				t.Errorf("secret value #%d appears in the output", i)

@@ -11,6 +11,7 @@ import (
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
+	"github.com/podsecrets/podsecrets/secretspec/konduktor"
 	"github.com/podsecrets/podsecrets/secretspec/pachyderm"
 	"github.com/podsecrets/podsecrets/secretspec/runai"
 )
@@ -23,7 +24,8 @@ var (
 		{Group: "api", Key: "password", MountRequirement: flyte.MountEnvVar},
 		{Group: "api", Key: "username", MountRequirement: flyte.MountFile},
 	}
-	canonicalRef = "envFrom:app-config;prefix=APP_"
+	canonicalRef   = "envFrom:app-config;prefix=APP_"
+	konduktorOwner = "alice"
 )
 
 // dialect is what one dialect contributed: its input, shown as given, and its output.
@@ -36,7 +38,7 @@ type dialect struct {
 
 // readRefs reads the references of every dialect (Flyte's from the pod's annotations),
 // prints what each became, and returns all refs and plain variables in order.
-func readRefs(w io.Writer, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
+func readRefs(w io.Writer, pod *corev1.Pod, konduktorSecrets []corev1.Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
 	heading(w, "2. References in every dialect (packages secretspec/...)",
 		"Each dialect becomes secretspec.Refs, printed in the canonical text form (Ref.String),\n"+
 			"plus the plain, non-secret variables the dialect also sets.")
@@ -54,6 +56,12 @@ func readRefs(w io.Writer, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, 
 		return nil, nil, err
 	}
 	ds = append(ds, dialect{"Pachyderm", "transform " + pachydermTransform, refs, nil})
+
+	refs, plain, err = konduktor.Refs(konduktorSecrets, konduktorOwner, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	ds = append(ds, dialect{"Konduktor", "the Secrets above, for owner " + konduktorOwner + " (bob's are not used)", refs, plain})
 
 	requests, err := flyte.DecodeAnnotations(pod.Annotations)
 	if err != nil {
