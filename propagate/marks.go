@@ -33,13 +33,15 @@ const (
 	AnnotationTree = "podsecrets.io/tree"
 )
 
-// Labels that mark a Secret as a Helm release, which is never a source.
+// helmReleaseType is the type of Helm's release records, which are never sources.
+const helmReleaseType corev1.SecretType = "helm.sh/release.v1"
+
+// Labels that mark who owns a Secret.
 const (
-	helmReleaseType corev1.SecretType = "helm.sh/release.v1"
-	helmOwnerLabel                    = "owner"
-	helmOwnerValue                    = "helm"
-	managedByAppKey                   = "app.kubernetes.io/managed-by"
-	copyAnnotations                   = 4 // our annotations besides the tree annotation
+	helmOwnerLabel  = "owner" // "helm" on Helm release records
+	helmOwnerValue  = "helm"
+	managedByAppKey = "app.kubernetes.io/managed-by"
+	copyAnnotations = 3 // our annotations besides the tree annotation
 )
 
 // copySource reports which source s is a podsecrets copy of, if it carries our marks.
