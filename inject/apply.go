@@ -62,14 +62,10 @@ type applier struct {
 	added  []addedVolume
 	merges []merged
 
-	// scratch, reused for each container, with room for the usual few entries
-	envs     []wantEnv
-	froms    []wantEnvFrom
-	mounts   []wantMount
-	envBuf   [8]wantEnv
-	fromBuf  [4]wantEnvFrom
-	mountBuf [4]wantMount
-	addedBuf [4]addedVolume
+	// scratch, reused for each container (see scratch)
+	envs   []wantEnv
+	froms  []wantEnvFrom
+	mounts []wantMount
 }
 
 // target is the container being worked on, for error paths (built only on error).
@@ -92,16 +88,18 @@ func (t target) path(child string, i int) *field.Path {
 type addedVolume struct {
 	order int
 	hash  uint64
-	vol   corev1.Volume
+	name  string
+	want  wantMount
 }
 
 func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) error {
-	a := applier{}
+	cfg := new(config) // options are interface calls: their argument lives on the heap
 	for _, o := range opts {
 		if o != nil {
-			o.apply(&a.cfg)
+			o.apply(cfg)
 		}
 	}
+	a := applier{cfg: *cfg}
 	refsPath := field.NewPath("refs")
 	errs := secretspec.ValidateRefs(refs, refsPath)
 	if p := a.cfg.policy; p < ConflictFail || p > ConflictOverride {
@@ -115,7 +113,7 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) err
 	}
 	a.refs = normalize(refs)
 	a.src = src
-	a.envs, a.froms, a.mounts, a.added = a.envBuf[:0], a.fromBuf[:0], a.mountBuf[:0], a.addedBuf[:0]
+	a.scratch()
 
 	// Everything but the four lists Apply extends is copied as it is; those four are
 	// made with their final capacity, so that no copy is thrown away.
@@ -130,6 +128,35 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) err
 	dst.Volumes = a.volumes()
 	dst.ImagePullSecrets = a.pullSecrets()
 	return nil
+}
+
+// scratch sizes the per-container lists for the largest need, so that they never grow.
+func (a *applier) scratch() {
+	var envs, froms, mounts int
+	for i := range a.refs {
+		switch a.refs[i].r.As {
+		case secretspec.Env:
+			envs++
+		case secretspec.EnvFrom:
+			froms++
+		case secretspec.Mount:
+			mounts++
+		case secretspec.GitSSH:
+			envs++
+			mounts++
+		}
+	}
+	envs += len(a.cfg.env)
+	if envs > 0 {
+		a.envs = make([]wantEnv, 0, envs)
+	}
+	if froms > 0 {
+		a.froms = make([]wantEnvFrom, 0, froms)
+	}
+	if mounts > 0 {
+		a.mounts = make([]wantMount, 0, mounts)
+		a.added = make([]addedVolume, 0, mounts)
+	}
 }
 
 // containers copies src, giving each container what the refs that reach it want.
@@ -153,7 +180,7 @@ func (a *applier) volumes() []corev1.Volume {
 	slices.SortStableFunc(a.added, func(x, y addedVolume) int { return x.order - y.order })
 	out := copyList(src, len(a.added), (*corev1.Volume).DeepCopyInto)
 	for i := range a.added {
-		out = append(out, a.added[i].vol)
+		out = append(out, a.added[i].want.volume(a.added[i].name))
 	}
 	return out
 }
@@ -219,11 +246,11 @@ func (a *applier) container(dst, src *corev1.Container, t target) {
 			continue
 		}
 		s := source{ref: i}
-		switch n.as {
+		switch n.r.As {
 		case secretspec.Env:
-			a.wantEnv(t, wantEnv{name: n.envVar, src: s, kind: envSecret, secret: n.secret, key: n.key, optional: n.optional})
+			a.wantEnv(t, wantEnv{name: n.r.EnvVar, src: s, kind: envSecret, secret: n.r.Secret, key: n.key, optional: n.r.Optional})
 		case secretspec.EnvFrom:
-			a.wantEnvFrom(t, wantEnvFrom{src: s, secret: n.secret, prefix: n.prefix, optional: n.optional})
+			a.wantEnvFrom(t, wantEnvFrom{src: s, secret: n.r.Secret, prefix: n.r.Prefix, optional: n.r.Optional})
 		case secretspec.Mount:
 			a.wantMount(t, n, s)
 		case secretspec.GitSSH:
@@ -344,8 +371,8 @@ func (a *applier) wantMount(t target, n *nref, src source) {
 		if m.path != n.mountPath {
 			continue
 		}
-		if m.secret != n.secret || m.hasMode != n.hasMode || m.mode != n.mode || m.optional != n.optional || (m.items == nil) != (n.items == nil) {
-			w := wantMount{secret: n.secret, items: n.items, hasMode: n.hasMode, mode: n.mode, optional: n.optional}
+		if m.secret != n.r.Secret || m.hasMode != n.hasMode || m.mode != n.mode || m.optional != n.r.Optional || (m.items == nil) != (n.items == nil) {
+			w := wantMount{secret: n.r.Secret, items: n.items, hasMode: n.hasMode, mode: n.mode, optional: n.r.Optional}
 			a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
 				"container %q: %s mounts %s at %q, where %s mounts %s",
 				t.name, describeSource(src), w.describe(), n.mountPath, describeSource(m.src), m.describe())))
@@ -356,13 +383,13 @@ func (a *applier) wantMount(t target, n *nref, src source) {
 			if p, ok := clashingPath(m.items); ok {
 				a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
 					"container %q: %s and %s put different keys of Secret %q at the same file %q under %q",
-					t.name, describeSource(src), describeSource(m.src), n.secret, p, n.mountPath)))
+					t.name, describeSource(src), describeSource(m.src), n.r.Secret, p, n.mountPath)))
 			}
 		}
 		return
 	}
-	a.mounts = append(a.mounts, wantMount{src: src, path: n.mountPath, secret: n.secret, items: n.items,
-		hasMode: n.hasMode, mode: n.mode, optional: n.optional})
+	a.mounts = append(a.mounts, wantMount{src: src, path: n.mountPath, secret: n.r.Secret, items: n.items,
+		hasMode: n.hasMode, mode: n.mode, optional: n.r.Optional})
 }
 
 // clashingPath returns a path that two different items claim.
@@ -473,7 +500,7 @@ func (a *applier) applyMounts(c *corev1.Container, t target) {
 			continue
 		}
 		if !exists {
-			a.added = append(a.added, addedVolume{order: w.src.ref, hash: hash, vol: w.volume(name)})
+			a.added = append(a.added, addedVolume{order: w.src.ref, hash: hash, name: name, want: *w})
 		}
 	}
 }
@@ -481,36 +508,47 @@ func (a *applier) applyMounts(c *corev1.Container, t target) {
 // volumeFor returns the name of the volume w needs, its content hash, and whether the pod
 // (or this Apply) already has it.
 func (a *applier) volumeFor(w *wantMount) (name string, hash uint64, exists bool) {
-	hash = volumeHash(w.secret, w.items, w.hasMode, w.mode, w.optional)
 	for i := range a.added {
-		if v := &a.added[i]; v.hash == hash && w.matches(&v.vol) {
-			return v.vol.Name, hash, true
+		if v := &a.added[i]; v.want.same(w) {
+			return v.name, v.hash, true
 		}
 	}
+	hash = volumeHash(w.secret, w.items, w.hasMode, w.mode, w.optional)
 	for salt := 0; ; salt++ {
 		name = volumeName(w.secret, saltHash(hash, salt))
-		v := a.findVolume(name)
-		if v == nil {
-			return name, hash, false
+		if v := a.userVolume(name); v != nil {
+			if w.matches(v) {
+				return name, hash, true
+			}
+			continue
 		}
-		if w.matches(v) {
-			return name, hash, true
+		if slices.ContainsFunc(a.added, func(v addedVolume) bool { return v.name == name }) {
+			continue // another content's name, by a 40-bit chance; ours was found above if added
 		}
+		return name, hash, false
 	}
 }
 
-func (a *applier) findVolume(name string) *corev1.Volume {
+func (a *applier) userVolume(name string) *corev1.Volume {
 	for i := range a.src.Volumes {
 		if a.src.Volumes[i].Name == name {
 			return &a.src.Volumes[i]
 		}
 	}
-	for i := range a.added {
-		if a.added[i].vol.Name == name {
-			return &a.added[i].vol
+	return nil
+}
+
+// same reports whether two wanted mounts need the same volume.
+func (w *wantMount) same(o *wantMount) bool {
+	if w.secret != o.secret || w.hasMode != o.hasMode || w.mode != o.mode || w.optional != o.optional || len(w.items) != len(o.items) || (w.items == nil) != (o.items == nil) {
+		return false
+	}
+	for i := range w.items {
+		if compareItems(w.items[i], o.items[i]) != 0 {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // matches reports whether v is the secret volume w needs (an unset defaultMode equals
@@ -532,7 +570,7 @@ func (w *wantMount) matches(v *corev1.Volume) bool {
 	if s.DefaultMode == nil && mode != corev1.SecretVolumeSourceDefaultMode || s.DefaultMode != nil && *s.DefaultMode != mode {
 		return false
 	}
-	if len(s.Items) != len(w.items) || (s.Items == nil) != (w.items == nil) && len(w.items) > 0 {
+	if len(s.Items) != len(w.items) {
 		return false
 	}
 	for i := range s.Items {
@@ -569,20 +607,20 @@ func (a *applier) pullSecrets() []corev1.LocalObjectReference {
 	src := a.src.ImagePullSecrets
 	extra := 0
 	for i := range a.refs {
-		if a.refs[i].as == secretspec.PullSecret {
+		if a.refs[i].r.As == secretspec.PullSecret {
 			extra++
 		}
 	}
 	out := copyList(src, extra, (*corev1.LocalObjectReference).DeepCopyInto)
 	for i := range a.refs {
 		n := &a.refs[i]
-		if n.as != secretspec.PullSecret {
+		if n.r.As != secretspec.PullSecret {
 			continue
 		}
-		if slices.ContainsFunc(out, func(r corev1.LocalObjectReference) bool { return r.Name == n.secret }) {
+		if slices.ContainsFunc(out, func(r corev1.LocalObjectReference) bool { return r.Name == n.r.Secret }) {
 			continue
 		}
-		out = append(out, corev1.LocalObjectReference{Name: n.secret})
+		out = append(out, corev1.LocalObjectReference{Name: n.r.Secret})
 	}
 	return out
 }

@@ -11,19 +11,14 @@ import (
 
 // nref is a ref with its defaults filled in and its items in canonical order.
 type nref struct {
-	as        secretspec.Delivery
-	secret    string
+	r         *secretspec.Ref // the ref itself, read only
 	key       string
-	envVar    string
-	prefix    string
 	mountPath string
 	items     []corev1.KeyToPath // Mount, GitSSH: sorted; nil = every key (Mount only)
 	hasMode   bool
 	mode      int32
-	optional  bool
 	command   string // GitSSH: GIT_SSH_COMMAND
 	keyMode   int32  // GitSSH: the key item's mode (its Mode points here)
-	names     []string
 }
 
 // normalize turns refs into nrefs. The items of every ref live in one new backing array
@@ -44,9 +39,7 @@ func normalize(refs []secretspec.Ref) []nref {
 	for i := range refs {
 		r := &refs[i]
 		n := &out[i]
-		n.as, n.secret, n.key, n.envVar, n.prefix, n.mountPath = r.As, r.Secret, r.Key, r.EnvVar, r.Prefix, r.MountPath
-		n.optional = r.Optional
-		n.names = r.Containers
+		n.r, n.key, n.mountPath = r, r.Key, r.MountPath
 		if r.Mode != nil {
 			n.hasMode, n.mode = true, *r.Mode
 		}
@@ -126,10 +119,10 @@ func itemsSubset(a, b []corev1.KeyToPath) bool {
 // reaches reports whether ref n reaches the container called name; init says whether it
 // is an init container.
 func (n *nref) reaches(name string, init, noInit bool) bool {
-	if len(n.names) == 0 {
+	if len(n.r.Containers) == 0 {
 		return !init || !noInit
 	}
-	return slices.Contains(n.names, name)
+	return slices.Contains(n.r.Containers, name)
 }
 
 // envKind says where a wanted variable's value comes from.
