@@ -53,4 +53,7 @@
 // resolved by the ConflictPolicy: an error naming both sides (the default), keeping the pod's
 // entry, or replacing it in place. Messages name containers, variables, Secrets, keys and
 // paths, never values. An identical entry is never a conflict, so Apply is idempotent.
+// ConflictOverride replaces only the clashing entry: a volume of the pod's that no mount uses
+// any more is left in place. Refs that clash with each other (one variable set two ways, two
+// Secrets at one path) are reported by secretspec.ValidateRefs, before anything else.
 package inject

@@ -19,8 +19,9 @@ import (
 )
 
 // RefsFunc returns the refs a pod is to receive and the plain variables that go with them
-// (a dialect's extra variables, given to inject.WithEnv). An error denies the pod with the
-// error's message, so it must not hold secret values.
+// (a dialect's extra variables, given to inject.WithEnv). It must not modify the pod (the
+// patch is computed against it). An error denies the pod with the error's message, so it
+// must not hold secret values.
 type RefsFunc func(ctx context.Context, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error)
 
 // MaxRequestBytes bounds the body the handler reads: an AdmissionReview carries at most
