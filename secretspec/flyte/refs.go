@@ -2,12 +2,12 @@ package flyte
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
@@ -79,7 +79,7 @@ func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
 		b.add(i, s)
 	}
 	if len(b.errs) == 0 {
-		b.errs = sharedErrors(b.refs, b.origins)
+		b.errs = refpath.Errors(refpath.Validate(b.refs, b.origins))
 	}
 	if len(b.errs) > 0 {
 		return nil, nil, b.errs.ToAggregate()
@@ -99,7 +99,7 @@ type varUse struct {
 
 type refBuilder struct {
 	refs    []secretspec.Ref
-	origins []origin
+	origins []refpath.Origin
 	plains  []corev1.EnvVar
 	files   map[string]fileUse // file path -> the key written there
 	vars    map[string]varUse  // variable name -> its definition
@@ -145,7 +145,7 @@ func (b *refBuilder) add(i int, s Secret) {
 			}
 		}
 		b.refs = append(b.refs, r)
-		b.origins = append(b.origins, origin{p, fields})
+		b.origins = append(b.origins, refpath.Origin{Path: p, Fields: fields})
 	}
 	keyRef := "secret " + s.Group + " key " + s.Key
 	if s.MountRequirement == MountEnvVar {
@@ -202,78 +202,10 @@ func refEqual(a, b secretspec.Ref) bool {
 	return true
 }
 
-// origin is the request a ref came from, and how its fields are called there.
-type origin struct {
-	at     *field.Path
-	fields map[string]string // Ref field path element -> request field ("" = the request itself)
-}
-
+// Flyte's names of the Ref fields each kind of ref sets; "" reports at the request itself, for
+// a value Flyte derives (the _FSEC_ variable).
 var (
 	envFields    = map[string]string{"secret": "group", "key": "key", "envVar": ""}
 	envVarFields = map[string]string{"secret": "group", "key": "key", "envVar": "env_var"}
 	mountFields  = map[string]string{"secret": "group", "items": "key", "mountPath": "group"}
 )
-
-// refMention finds "refs[N]" in the detail of a shared validation error.
-var refMention = regexp.MustCompile(`refs\[[0-9]+\]`)
-
-// sharedErrors runs secretspec.ValidateRefs and reports each problem at the request that gave
-// the ref, in Flyte's field names.
-func sharedErrors(refs []secretspec.Ref, origins []origin) field.ErrorList {
-	list := secretspec.ValidateRefs(refs, field.NewPath("refs"))
-	out := make(field.ErrorList, 0, len(list))
-	for _, fe := range list {
-		e := *fe
-		if i, rest, ok := refIndex(fe.Field); ok && i < len(origins) {
-			e.Field = origins[i].at.String() + rename(rest, origins[i].fields)
-		}
-		e.Detail = refMention.ReplaceAllStringFunc(e.Detail, func(m string) string {
-			if i, _, ok := refIndex(m); ok && i < len(origins) {
-				return origins[i].at.String()
-			}
-			return m
-		})
-		out = append(out, &e)
-	}
-	return out
-}
-
-// refIndex splits "refs[3].mountPath" into 3 and ".mountPath".
-func refIndex(p string) (int, string, bool) {
-	rest, ok := strings.CutPrefix(p, "refs[")
-	if !ok {
-		return 0, "", false
-	}
-	end := strings.IndexByte(rest, ']')
-	if end <= 0 {
-		return 0, "", false
-	}
-	i := 0
-	for _, c := range rest[:end] {
-		if c < '0' || c > '9' || i > 1<<30 {
-			return 0, "", false
-		}
-		i = i*10 + int(c-'0')
-	}
-	return i, rest[end+1:], true
-}
-
-// rename replaces the first element of rest (".mountPath[...]...") by its name in fields; a
-// field of a derived value (mapped to "") is reported at the request itself.
-func rename(rest string, fields map[string]string) string {
-	if !strings.HasPrefix(rest, ".") {
-		return rest
-	}
-	name := rest[1:]
-	if cut := strings.IndexAny(name, ".["); cut >= 0 {
-		name = name[:cut]
-	}
-	to, ok := fields[name]
-	if !ok {
-		return rest
-	}
-	if to == "" {
-		return ""
-	}
-	return "." + to
-}

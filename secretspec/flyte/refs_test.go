@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 
+	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -167,7 +168,7 @@ func TestRename(t *testing.T) {
 		{"", mountFields, ""},
 	}
 	for _, tt := range tests {
-		if got := rename(tt.rest, tt.fields); got != tt.want {
+		if got := (refpath.Origin{Fields: tt.fields}).Rename(tt.rest); got != tt.want {
 			t.Errorf("rename(%q) = %q, want %q", tt.rest, got, tt.want)
 		}
 	}

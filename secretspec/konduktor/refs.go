@@ -3,7 +3,6 @@ package konduktor
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/podsecrets/podsecrets/encode"
+	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
@@ -70,7 +70,7 @@ func Refs(secrets []corev1.Secret, owner, root string) ([]secretspec.Ref, []core
 		plains = []corev1.EnvVar{{Name: DefaultSecretsVar, Value: root}}
 	}
 	if len(b.errs) == 0 {
-		b.errs = sharedErrors(b.refs, b.origins)
+		b.errs = b.validateRefs()
 	}
 	if len(b.errs) > 0 {
 		return nil, nil, b.errs.ToAggregate()
@@ -250,50 +250,25 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-// refMention finds "refs[N]" in the detail of a shared validation error.
-var refMention = regexp.MustCompile(`refs\[[0-9]+\]`)
-
-// sharedErrors runs secretspec.ValidateRefs and reports each problem at the Secret that gave the
-// ref, naming it.
-func sharedErrors(refs []secretspec.Ref, origins []owned) field.ErrorList {
-	list := secretspec.ValidateRefs(refs, field.NewPath("refs"))
-	out := make(field.ErrorList, 0, len(list))
-	for _, fe := range list {
-		e := *fe
-		if i, rest, ok := refIndex(fe.Field); ok && i < len(origins) {
-			e.Field = origins[i].path().String()
-			if rest != "" {
-				e.Detail = "ref field " + strings.TrimPrefix(rest, ".") + ": " + e.Detail
-			}
-			e.Detail = "Secret " + strconv.Quote(origins[i].s.Name) + ": " + e.Detail
+// validateRefs runs the shared validation and reports each problem at the Secret that gave the
+// ref: at secrets[i] itself (a Secret has no field for a Ref's), naming the Secret and, in the
+// detail, the ref field.
+func (b *builder) validateRefs() field.ErrorList {
+	origins := make([]refpath.Origin, len(b.origins))
+	for i, o := range b.origins {
+		origins[i] = refpath.Origin{Path: o.path(), Mention: o.who()}
+	}
+	problems := refpath.Validate(b.refs, origins)
+	for _, p := range problems {
+		if p.Origin < 0 {
+			continue
 		}
-		e.Detail = refMention.ReplaceAllStringFunc(e.Detail, func(m string) string {
-			if i, _, ok := refIndex(m); ok && i < len(origins) {
-				return origins[i].who()
-			}
-			return m
-		})
-		out = append(out, &e)
-	}
-	return out
-}
-
-// refIndex splits "refs[3].mountPath" into 3 and ".mountPath".
-func refIndex(p string) (int, string, bool) {
-	rest, ok := strings.CutPrefix(p, "refs[")
-	if !ok {
-		return 0, "", false
-	}
-	end := strings.IndexByte(rest, ']')
-	if end <= 0 {
-		return 0, "", false
-	}
-	i := 0
-	for _, c := range rest[:end] {
-		if c < '0' || c > '9' || i > 1<<30 {
-			return 0, "", false
+		o := b.origins[p.Origin]
+		p.Err.Field = o.path().String()
+		if p.Field != "" {
+			p.Err.Detail = "ref field " + strings.TrimPrefix(p.Field, ".") + ": " + p.Err.Detail
 		}
-		i = i*10 + int(c-'0')
+		p.Err.Detail = "Secret " + strconv.Quote(o.s.Name) + ": " + p.Err.Detail
 	}
-	return i, rest[end+1:], true
+	return refpath.Errors(problems)
 }

@@ -225,3 +225,14 @@ func TestSharedErrorsMapped(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedConflictMapped(t *testing.T) {
+	// Only the shared validation sees that a default Secret mounted at /etc/git-ssh collides with
+	// the git-ssh directory; the error must name both Secrets by position and name.
+	_, _, err := Refs([]corev1.Secret{sec("git-ssh", KindDefault, "a"), sec("g", KindGitSSH, "ssh-privatekey")}, owner, "/etc")
+	want := []string{`secrets[1]: Duplicate value: "/etc/git-ssh": Secret "g-u1": ref field mountPath: ` +
+		`secrets[0] (Secret "git-ssh-u1") (mount, secret "git-ssh-u1") mounts there; the gitSSH directory must be a path of its own`}
+	if diff := cmp.Diff(want, errorStrings(err)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}

@@ -2,12 +2,11 @@ package pachyderm
 
 import (
 	"path"
-	"regexp"
-	"strings"
 
-	"github.com/podsecrets/podsecrets/internal/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/refpath"
+	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -31,7 +30,7 @@ func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, e
 	root := field.NewPath("transform")
 	var (
 		refs    []secretspec.Ref
-		origins []origin
+		origins []refpath.Origin
 		errs    field.ErrorList
 	)
 	envOwner := make(map[string]*field.Path)
@@ -70,11 +69,11 @@ func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, e
 		}
 		if s.EnvVar != "" {
 			refs = append(refs, secretspec.Ref{Secret: s.Name, Key: s.Key, As: secretspec.Env, EnvVar: s.EnvVar})
-			origins = append(origins, origin{p, entryFields})
+			origins = append(origins, refpath.Origin{Path: p, Fields: entryFields})
 		}
 		if s.MountPath != "" && !mountDup {
 			refs = append(refs, secretspec.Ref{Secret: s.Name, As: secretspec.Mount, MountPath: s.MountPath})
-			origins = append(origins, origin{p, entryFields})
+			origins = append(origins, refpath.Origin{Path: p, Fields: entryFields})
 		}
 	}
 
@@ -90,11 +89,11 @@ func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, e
 		}
 		seen[name] = true
 		refs = append(refs, secretspec.Ref{Secret: name, As: secretspec.PullSecret})
-		origins = append(origins, origin{p, pullFields})
+		origins = append(origins, refpath.Origin{Path: p, Fields: pullFields})
 	}
 
 	if len(errs) == 0 {
-		errs = sharedErrors(refs, origins)
+		errs = refpath.Errors(refpath.Validate(refs, origins))
 	}
 	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
@@ -144,77 +143,9 @@ func validateSecretName(name string, p *field.Path) field.ErrorList {
 	return errs
 }
 
-// origin is where a ref came from, and how its fields are called there.
-type origin struct {
-	at     *field.Path
-	fields map[string]string // Ref field path element -> Pachyderm's name ("" = the origin itself)
-}
-
 var (
+	// entryFields are Pachyderm's names of the Ref fields a secrets entry sets.
 	entryFields = map[string]string{"secret": "name", "key": "key", "envVar": "env_var", "mountPath": "mount_path"}
-	pullFields  = map[string]string{"secret": ""}
+	// pullFields reports a pull secret ref's name at its image_pull_secrets entry.
+	pullFields = map[string]string{"secret": ""}
 )
-
-// sharedErrors runs secretspec.ValidateRefs and reports each problem at the entry that gave the
-// ref, in Pachyderm's field names.
-func sharedErrors(refs []secretspec.Ref, origins []origin) field.ErrorList {
-	list := secretspec.ValidateRefs(refs, field.NewPath("refs"))
-	out := make(field.ErrorList, 0, len(list))
-	for _, fe := range list {
-		e := *fe
-		if i, rest, ok := refIndex(fe.Field); ok && i < len(origins) {
-			e.Field = origins[i].at.String() + rename(rest, origins[i].fields)
-		}
-		e.Detail = refMention.ReplaceAllStringFunc(e.Detail, func(m string) string {
-			if i, _, ok := refIndex(m); ok && i < len(origins) {
-				return origins[i].at.String()
-			}
-			return m
-		})
-		out = append(out, &e)
-	}
-	return out
-}
-
-// refMention finds "refs[N]" in the detail of a shared validation error.
-var refMention = regexp.MustCompile(`refs\[[0-9]+\]`)
-
-// refIndex splits "refs[3].mountPath" into 3 and ".mountPath".
-func refIndex(p string) (int, string, bool) {
-	rest, ok := strings.CutPrefix(p, "refs[")
-	if !ok {
-		return 0, "", false
-	}
-	end := strings.IndexByte(rest, ']')
-	if end <= 0 {
-		return 0, "", false
-	}
-	i := 0
-	for _, c := range rest[:end] {
-		if c < '0' || c > '9' || i > 1<<30 {
-			return 0, "", false
-		}
-		i = i*10 + int(c-'0')
-	}
-	return i, rest[end+1:], true
-}
-
-// rename replaces the first element of rest (".mountPath[...]...") by its name in fields.
-func rename(rest string, fields map[string]string) string {
-	if !strings.HasPrefix(rest, ".") {
-		return rest
-	}
-	name := rest[1:]
-	tail := ""
-	if cut := strings.IndexAny(name, ".["); cut >= 0 {
-		name, tail = name[:cut], name[cut:]
-	}
-	to, ok := fields[name]
-	if !ok {
-		return rest
-	}
-	if to == "" {
-		return tail
-	}
-	return "." + to + tail
-}

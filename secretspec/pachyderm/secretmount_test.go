@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 
+	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -165,32 +166,11 @@ func TestRename(t *testing.T) {
 		{"[0]", "[0]"},
 	}
 	for _, tt := range tests {
-		if got := rename(tt.rest, entryFields); got != tt.want {
+		if got := (refpath.Origin{Fields: entryFields}).Rename(tt.rest); got != tt.want {
 			t.Errorf("rename(%q) = %q, want %q", tt.rest, got, tt.want)
 		}
 	}
-	if got := rename(".secret", pullFields); got != "" {
+	if got := (refpath.Origin{Fields: pullFields}).Rename(".secret"); got != "" {
 		t.Errorf("rename(.secret, pullFields) = %q, want empty", got)
-	}
-}
-
-func TestRefIndex(t *testing.T) {
-	tests := []struct {
-		in   string
-		i    int
-		rest string
-		ok   bool
-	}{
-		{"refs[3].secret", 3, ".secret", true},
-		{"refs[0]", 0, "", true},
-		{"refs", 0, "", false},
-		{"refs[]", 0, "", false},
-		{"refs[x]", 0, "", false},
-	}
-	for _, tt := range tests {
-		i, rest, ok := refIndex(tt.in)
-		if i != tt.i || rest != tt.rest || ok != tt.ok {
-			t.Errorf("refIndex(%q) = %d, %q, %v; want %d, %q, %v", tt.in, i, rest, ok, tt.i, tt.rest, tt.ok)
-		}
 	}
 }

@@ -26,7 +26,7 @@ func ParseEnv(s string) (ref *secretspec.Ref, plain *corev1.EnvVar, err error) {
 		return nil, nil, join(p.errs)
 	}
 	if p.ref != nil {
-		if errs := sharedErrors([]secretspec.Ref{*p.ref}, []int{-1}); len(errs) > 0 {
+		if errs := flagErrors([]secretspec.Ref{*p.ref}, []int{-1}); len(errs) > 0 {
 			return nil, nil, join(errs)
 		}
 	}
@@ -67,7 +67,7 @@ func ParseEnvs(flags []string) ([]secretspec.Ref, []corev1.EnvVar, error) {
 		}
 	}
 	if len(errs) == 0 {
-		errs = sharedErrors(refs, owner)
+		errs = flagErrors(refs, owner)
 	}
 	if len(errs) > 0 {
 		return nil, nil, join(errs)

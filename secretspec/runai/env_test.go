@@ -222,23 +222,20 @@ func TestInputsUnchanged(t *testing.T) {
 	}
 }
 
-func TestRefIndex(t *testing.T) {
-	tests := []struct {
-		in   string
-		i    int
-		rest string
-	}{
-		{"refs[3].secret", 3, "secret"},
-		{"refs[0]", 0, ""},
-		{"refs[12].items[0].path", 12, "items[0].path"},
-		{"refs", -1, "refs"},
-		{"refs[x]", -1, "refs[x]"},
-		{"refs[1", -1, "refs[1"},
+func TestSharedErrorsMapped(t *testing.T) {
+	// The parser catches a repeated variable first; the shared validation behind it must still
+	// report a conflict against the flags, never against refs[i].
+	refs := []secretspec.Ref{
+		{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X"},
+		{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X"},
 	}
-	for _, tt := range tests {
-		i, rest := refIndex(tt.in)
-		if i != tt.i || rest != tt.rest {
-			t.Errorf("refIndex(%q) = %d, %q; want %d, %q", tt.in, i, rest, tt.i, tt.rest)
-		}
+	var got []ParseError
+	for _, err := range flagErrors(refs, []int{2, 5}) {
+		got = append(got, *err.(*ParseError))
+	}
+	want := []ParseError{{Index: 5, Name: "X", Offset: -1,
+		Msg: `variable name: Duplicate value: also set by flag 2 from secret "a" key "k"`}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("flagErrors (-want +got):\n%s", diff)
 	}
 }

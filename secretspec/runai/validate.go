@@ -1,12 +1,12 @@
 package runai
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -17,54 +17,40 @@ var flagFields = map[string]string{
 	"envVar": "variable name",
 }
 
-// sharedErrors runs secretspec.ValidateRefs on refs and reports each problem against the flag
+// flagOrigin is where a ref from the -e flag at index came from (-1: the flag given to ParseEnv).
+func flagOrigin(index int) refpath.Origin {
+	o := refpath.Origin{Path: field.NewPath("flags").Index(index), Fields: flagFields, Mention: "the flag"}
+	if index >= 0 {
+		o.Mention = "flag " + strconv.Itoa(index)
+	}
+	return o
+}
+
+// flagErrors runs secretspec.ValidateRefs on refs and reports each problem against the flag
 // that gave the ref: owner[i] is the flag index of refs[i]. Values are never quoted.
-func sharedErrors(refs []secretspec.Ref, owner []int) []error {
-	list := secretspec.ValidateRefs(refs, field.NewPath("refs"))
-	errs := make([]error, 0, len(list))
-	for _, fe := range list {
-		i, rest := refIndex(fe.Field)
-		pe := &ParseError{Index: -1, Offset: -1}
-		if i >= 0 && i < len(refs) {
-			pe.Index, pe.Name = owner[i], refs[i].EnvVar
+func flagErrors(refs []secretspec.Ref, owner []int) []error {
+	origins := make([]refpath.Origin, len(owner))
+	for i, index := range owner {
+		origins[i] = flagOrigin(index)
+	}
+	problems := refpath.Validate(refs, origins)
+	errs := make([]error, 0, len(problems))
+	for _, p := range problems {
+		pe := &ParseError{Index: -1, Offset: -1, Msg: p.Err.Type.String()}
+		if p.Origin >= 0 {
+			pe.Index, pe.Name = owner[p.Origin], refs[p.Origin].EnvVar
 		}
-		what := rest
-		if name, ok := flagFields[rest]; ok {
-			what = name
+		what := strings.TrimPrefix(p.Field, ".")
+		if p.Origin < 0 {
+			what = p.Err.Field // a path naming no ref: say it as it is
 		}
-		pe.Msg = fe.Type.String()
 		if what != "" {
 			pe.Msg = what + ": " + pe.Msg
 		}
-		if fe.Detail != "" {
-			pe.Msg += ": " + refMention.ReplaceAllStringFunc(fe.Detail, func(m string) string {
-				if j, _ := refIndex(m); j >= 0 && j < len(refs) {
-					return "flag " + strconv.Itoa(owner[j])
-				}
-				return m
-			})
+		if p.Err.Detail != "" {
+			pe.Msg += ": " + p.Err.Detail
 		}
 		errs = append(errs, pe)
 	}
 	return errs
-}
-
-// refMention finds "refs[N]" in the detail of a shared validation error.
-var refMention = regexp.MustCompile(`refs\[[0-9]+\]`)
-
-// refIndex splits "refs[3].secret" into 3 and "secret"; -1 if the path names no ref.
-func refIndex(path string) (int, string) {
-	rest, ok := strings.CutPrefix(path, "refs[")
-	if !ok {
-		return -1, path
-	}
-	end := strings.IndexByte(rest, ']')
-	if end < 0 {
-		return -1, path
-	}
-	i, err := strconv.Atoi(rest[:end])
-	if err != nil {
-		return -1, path
-	}
-	return i, strings.TrimPrefix(rest[end+1:], ".")
 }
