@@ -80,12 +80,34 @@ func diffContainer(d *differ, p string, a, b *corev1.Container) {
 	*ra, *rb = *a, *b
 	ra.Env, ra.EnvFrom, ra.VolumeMounts = nil, nil, nil
 	rb.Env, rb.EnvFrom, rb.VolumeMounts = nil, nil, nil
+	if resourcesEqual(&a.Resources, &b.Resources) {
+		// reflect.DeepEqual allocates for every map entry; this check does not.
+		ra.Resources, rb.Resources = corev1.ResourceRequirements{}, corev1.ResourceRequirements{}
+	}
 	if !reflect.DeepEqual(ra, rb) {
 		d.json(p, ra, rb)
 	}
 	diffList(d, p+"/envFrom", true, a.EnvFrom, b.EnvFrom, diffJSON[corev1.EnvFromSource])
 	diffList(d, p+"/env", true, a.Env, b.Env, diffJSON[corev1.EnvVar])
 	diffList(d, p+"/volumeMounts", true, a.VolumeMounts, b.VolumeMounts, diffJSON[corev1.VolumeMount])
+}
+
+// resourcesEqual reports whether two containers' resources are identical field for field
+// (so their JSON is too). False means "maybe not": the caller then compares them deeply.
+func resourcesEqual(a, b *corev1.ResourceRequirements) bool {
+	return len(a.Claims) == 0 && len(b.Claims) == 0 && listEqual(a.Limits, b.Limits) && listEqual(a.Requests, b.Requests)
+}
+
+func listEqual(a, b corev1.ResourceList) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || v != w {
+			return false
+		}
+	}
+	return true
 }
 
 func diffJSON[T any](d *differ, p string, a, b *T) { d.json(p, a, b) }
