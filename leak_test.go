@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
@@ -106,6 +107,12 @@ type leakCase struct {
 // wraps), a String() or summary, an HTTP response, a log line or a panic.
 func TestNoSecretLeaks(t *testing.T) {
 	needles := leakNeedles()
+	totalLogs := 0
+	defer func() {
+		if totalLogs == 0 {
+			t.Error("no log line was captured: the log check tests nothing")
+		}
+	}()
 	for _, c := range leakCases(t) {
 		t.Run(c.entry+"/"+c.name, func(t *testing.T) {
 			var mu sync.Mutex
@@ -157,6 +164,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
+			totalLogs += len(logs)
 			for i, l := range logs {
 				check(fmt.Sprintf("log line %d", i), l)
 			}
@@ -832,6 +840,28 @@ func propagateLeakCases() []leakCase {
 			ctx, cancel := context.WithCancel(ctx)
 			cancel()
 			return report(propagate.Sync(ctx, world(src(corev1.SecretTypeOpaque), foreign), source, targets))
+		}},
+		{"propagate.Controller", "conflict and API error logged", false, func(t *testing.T, ctx context.Context) leakOut {
+			s := src(corev1.SecretTypeOpaque)
+			s.Labels = map[string]string{propagate.RunAIOptInLabel: "true"}
+			c := world(s, foreign)
+			failWrites(c, "runai-c", "create", apierrors.NewInternalError(errors.New("etcd unavailable")))
+			ctrl, err := propagate.NewController(c, propagate.RunAIConfig())
+			if err != nil {
+				t.Fatalf("NewController: %v", err)
+			}
+			ctx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- ctrl.Run(ctx) }()
+			// Wait (not a timed assertion) until the controller has written the copy it can.
+			for i := 0; i < 1000; i++ {
+				if _, err := c.CoreV1().Secrets("runai-a").Get(ctx, source.Name, metav1.GetOptions{}); err == nil {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			cancel()
+			return errOut(<-done)
 		}},
 		{"propagate.Remove", "copies, conflict, API error", true, func(t *testing.T, ctx context.Context) leakOut {
 			c := world(src(corev1.SecretTypeOpaque))
