@@ -93,13 +93,13 @@ type addedVolume struct {
 }
 
 func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) error {
-	cfg := new(config) // options are interface calls: their argument lives on the heap
+	var cfg config // passed by value: a pointer through an interface call would escape
 	for _, o := range opts {
 		if o != nil {
-			o.apply(cfg)
+			cfg = o.apply(cfg)
 		}
 	}
-	a := applier{cfg: *cfg}
+	a := applier{cfg: cfg}
 	refsPath := field.NewPath("refs")
 	errs := secretspec.ValidateRefs(refs, refsPath)
 	if p := a.cfg.policy; p < ConflictFail || p > ConflictOverride {
@@ -147,14 +147,16 @@ func (a *applier) scratch() {
 		}
 	}
 	envs += len(a.cfg.env)
-	if envs > 0 {
+	if envs > cap(a.envs) {
 		a.envs = make([]wantEnv, 0, envs)
 	}
-	if froms > 0 {
+	if froms > cap(a.froms) {
 		a.froms = make([]wantEnvFrom, 0, froms)
 	}
-	if mounts > 0 {
+	if mounts > cap(a.mounts) {
 		a.mounts = make([]wantMount, 0, mounts)
+	}
+	if mounts > cap(a.added) {
 		a.added = make([]addedVolume, 0, mounts)
 	}
 }

@@ -9,7 +9,7 @@ import (
 // Option changes how Apply and ApplyPod inject refs. Options are made by the With… functions
 // of this package; the interface is sealed.
 type Option interface {
-	apply(*config)
+	apply(config) config
 }
 
 // ConflictPolicy decides what happens when the pod already has an entry (an env var, an
@@ -46,21 +46,21 @@ type config struct {
 	env    []corev1.EnvVar
 }
 
-type optionFunc func(*config)
+type optionFunc func(config) config
 
-func (f optionFunc) apply(c *config) { f(c) }
+func (f optionFunc) apply(c config) config { return f(c) }
 
 // WithConflictPolicy sets how a clash with the pod's own entries is resolved; see ConflictPolicy.
 // An unknown policy makes Apply return an error.
 func WithConflictPolicy(p ConflictPolicy) Option {
-	return optionFunc(func(c *config) { c.policy = p })
+	return optionFunc(func(c config) config { c.policy = p; return c })
 }
 
 // WithInitContainers says whether refs that name no container also reach the init containers
 // (the default, true). An init container a ref names explicitly always receives it. Ephemeral
 // containers never receive secrets.
 func WithInitContainers(on bool) Option {
-	return optionFunc(func(c *config) { c.noInit = !on })
+	return optionFunc(func(c config) config { c.noInit = !on; return c })
 }
 
 // WithEnv adds plain variables to every container the refs without a container list reach
@@ -69,5 +69,9 @@ func WithInitContainers(on bool) Option {
 // A variable the pod already has with different content is a conflict, handled by the
 // ConflictPolicy; two different variables of one name among the refs and WithEnv are an error.
 func WithEnv(vars ...corev1.EnvVar) Option {
-	return optionFunc(func(c *config) { c.env = append(c.env, vars...) })
+	return optionFunc(func(c config) config {
+		// a new backing array each time: options may be reused by many Apply calls
+		c.env = append(c.env[:len(c.env):len(c.env)], vars...)
+		return c
+	})
 }
