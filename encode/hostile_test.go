@@ -101,6 +101,7 @@ func TestHostilePaths(t *testing.T) {
 		"too long":   filepath.Join(dir, strings.Repeat("a", 5000)),
 		"deep":       dir + strings.Repeat("/x", 3000),
 		"missing":    filepath.Join(dir, "missing"),
+		"empty":      "", // names nothing: Tree must not take the working directory
 		"non-UTF-8":  filepath.Join(dir, "\xff"),
 		"dot dot up": filepath.Join(dir, "missing", "..", "..", "nothing-here"),
 	}

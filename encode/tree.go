@@ -56,6 +56,9 @@ type treeWalker struct {
 
 func (s treeSource) addTo(b *builder) error {
 	src := "tree " + strconv.Quote(s.path)
+	if s.path == "" {
+		return fmt.Errorf("encode: %s: empty path", src)
+	}
 	abs, err := filepath.Abs(s.path)
 	if err != nil {
 		return fmt.Errorf("encode: %s: %w", src, err)
