@@ -239,6 +239,30 @@ func TestApply(t *testing.T) {
 			Volumes:    []corev1.Volume{secretVolume(vname("db", nil, nil, false), "db", nil, ptr[int32](0o644), false)},
 		},
 	}, {
+		name: "refs for disjoint containers may use one path and one variable differently",
+		spec: onePod(corev1.Container{Name: "a"}, corev1.Container{Name: "b"}),
+		refs: []secretspec.Ref{
+			{Secret: "x", As: secretspec.Mount, MountPath: "/s", Containers: []string{"a"}},
+			{Secret: "y", As: secretspec.Mount, MountPath: "/s", Containers: []string{"b"}},
+			{Secret: "x", Key: "k", As: secretspec.Env, EnvVar: "V", Containers: []string{"a"}},
+			{Secret: "y", Key: "k", As: secretspec.Env, EnvVar: "V", Containers: []string{"b"}},
+		},
+		want: &corev1.PodSpec{
+			Containers: []corev1.Container{
+				{Name: "a", Env: []corev1.EnvVar{secretEnv("V", "x", "k", false)}, VolumeMounts: []corev1.VolumeMount{roMount(vname("x", nil, nil, false), "/s")}},
+				{Name: "b", Env: []corev1.EnvVar{secretEnv("V", "y", "k", false)}, VolumeMounts: []corev1.VolumeMount{roMount(vname("y", nil, nil, false), "/s")}},
+			},
+			Volumes: []corev1.Volume{secretVolume(vname("x", nil, nil, false), "x", nil, nil, false), secretVolume(vname("y", nil, nil, false), "y", nil, nil, false)},
+		},
+	}, {
+		name: "an envFrom of the same Secret with another prefix is no conflict",
+		spec: onePod(corev1.Container{Name: "a", EnvFrom: []corev1.EnvFromSource{{Prefix: "A_", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}}}}}),
+		refs: []secretspec.Ref{{Secret: "s", As: secretspec.EnvFrom, Prefix: "B_"}, {Secret: "s", As: secretspec.EnvFrom, Prefix: "A_"}},
+		want: onePod(corev1.Container{Name: "a", EnvFrom: []corev1.EnvFromSource{
+			{Prefix: "A_", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}}},
+			{Prefix: "B_", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}}},
+		}}),
+	}, {
 		name: "no refs: a copy",
 		spec: onePod(corev1.Container{Name: "main", Image: "busybox"}),
 		want: onePod(corev1.Container{Name: "main", Image: "busybox"}),
