@@ -41,7 +41,7 @@ func fanOut(ctx context.Context, w io.Writer, registry *corev1.Secret) error {
 		return err
 	}
 	fmt.Fprintf(w, "first Sync: %s\n", first.Summary())
-	if err := printReport(w, first); err != nil {
+	if err := cli.PrintReport(w, first); err != nil {
 		return err
 	}
 	second, err := propagate.Sync(ctx, client, src, targets)
@@ -50,18 +50,4 @@ func fanOut(ctx context.Context, w io.Writer, registry *corev1.Secret) error {
 	}
 	fmt.Fprintf(w, "\nsecond Sync, nothing left to write: %s\n", second.Summary())
 	return nil
-}
-
-// printReport prints one line per namespace.
-func printReport(w io.Writer, report *propagate.Report) error {
-	tw := cli.Table(w)
-	fmt.Fprintln(tw, "  NAMESPACE\tACTION\tWHY")
-	for _, r := range report.Results {
-		why := ""
-		if r.Err != nil {
-			why = r.Err.Error()
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Namespace, r.Action, why)
-	}
-	return tw.Flush()
 }

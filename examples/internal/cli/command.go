@@ -38,7 +38,7 @@ func Usagef(format string, a ...any) error {
 func Dispatch(ctx context.Context, env Env, prog string, cmds []Command, args []string) error {
 	if len(args) == 0 {
 		writeUsage(env.Stderr, prog, cmds)
-		return Usagef("%s: no command given", prog)
+		return Usagef("no command given")
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
@@ -64,7 +64,7 @@ func Dispatch(ctx context.Context, env Env, prog string, cmds []Command, args []
 	}
 	if best < 0 {
 		writeUsage(env.Stderr, prog, cmds)
-		return Usagef("%s: unknown command %q", prog, strings.Join(args[:min(len(args), 2)], " "))
+		return Usagef("unknown command %q", strings.Join(args[:min(len(args), 2)], " "))
 	}
 	return cmds[best].Run(ctx, env, args[bestLen:])
 }

@@ -1,0 +1,44 @@
+// Runai is a small Run:ai-style CLI built on podsecrets: it turns `runai submit -e` flags
+// into a Pod that reads its secrets, and makes Secrets cluster-wide by propagating them
+// from namespace runai into every project namespace runai-<project>.
+//
+// Usage:
+//
+//	runai submit --project P --image IMAGE [--name NAME] [-e NAME=VALUE | -e NAME=SECRET:secret,key]... [-- COMMAND ARGS...]
+//	runai secret set NAME --cluster-wide [--watch] [--dry-run] [cluster flags]
+//	runai secret remove NAME --cluster-wide [--dry-run] [cluster flags]
+//
+// submit prints the workload's Pod, in namespace runai-<project>, without a cluster:
+// `-e NAME=SECRET:my-secret,username` becomes an env var read from the Secret's key, any
+// other `-e` a plain variable (secretspec/runai.ParseEnvs, then inject.ApplyPod).
+//
+// secret set labels Secret runai/NAME with runai/cluster-wide=true, as
+// `runai-adm set secret NAME --cluster-wide` does, and copies it into every runai-*
+// namespace once (propagate.Sync), printing what happened in each namespace. With
+// --watch it then runs the propagate Controller until interrupted (Ctrl-C or SIGTERM),
+// keeping the copies in sync as the Secret changes and projects appear. secret remove
+// takes the label off and deletes the copies (propagate.Remove).
+//
+// Cluster flags: --kubeconfig FILE talks to that cluster; in a pod the in-cluster config
+// is used; otherwise, or with --fake, an in-memory cluster that --state FILE can seed
+// with manifests (Namespaces, Secrets), e.g.
+//
+//	go run ./examples/runai secret set regcred --cluster-wide --state examples/runai/testdata/cluster.yaml
+package main
+
+import (
+	"context"
+
+	"github.com/podsecrets/podsecrets/examples/internal/cli"
+)
+
+func main() { cli.Main("runai", run) }
+
+// run dispatches args to a command.
+func run(ctx context.Context, env cli.Env, args []string) error {
+	return cli.Dispatch(ctx, env, "runai", []cli.Command{
+		{Name: "submit", Summary: "print the Pod of a workload, with its -e secrets", Run: submit},
+		{Name: "secret set", Summary: "make a Secret of namespace runai cluster-wide and propagate it", Run: secretSet},
+		{Name: "secret remove", Summary: "stop propagating a Secret and delete its copies", Run: secretRemove},
+	}, args)
+}

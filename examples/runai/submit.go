@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/secretspec/runai"
+)
+
+// submit prints the Pod `runai submit` would create.
+func submit(ctx context.Context, env cli.Env, args []string) error {
+	fs := cli.NewFlagSet(env, "submit")
+	var envs cli.StringList
+	fs.Var(&envs, "e", "NAME=VALUE, or NAME=SECRET:secret,key to read the variable from a Secret (repeatable)")
+	name := fs.String("name", "job", "workload name (the Pod and its container)")
+	image := fs.String("image", "", "container image (required)")
+	project := fs.String("project", "", "Run:ai project; the Pod goes to namespace runai-<project> (required)")
+	command, err := cli.Parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *image == "" || *project == "" {
+		return cli.Usagef("submit: --image and --project are required")
+	}
+	namespace, err := runai.ProjectNamespace(*project)
+	if err != nil {
+		return cli.Usagef("submit: --project: %v", err)
+	}
+	refs, plain, err := runai.ParseEnvs(envs)
+	if err != nil {
+		return err
+	}
+	pod := &corev1.Pod{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      *name,
+			Namespace: namespace,
+			Labels:    map[string]string{"project": *project},
+		},
+		Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever,
+			Containers:    []corev1.Container{{Name: *name, Image: *image, Command: command}},
+		},
+	}
+	out, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
+	if err != nil {
+		return err
+	}
+	return cli.PrintYAML(env.Stdout, out)
+}
