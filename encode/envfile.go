@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
 )
@@ -35,11 +36,16 @@ func (s envFileSource) addTo(b *builder) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("encode: %s: not a regular file", src)
 	}
-	f, err := os.Open(s.path)
+	// O_NONBLOCK and a second check on the open file: a file swapped for a
+	// pipe since the Stat must neither block the open nor be read.
+	f, err := os.OpenFile(s.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return fmt.Errorf("encode: %s: %w", src, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("encode: %s: not a regular file", src)
+	}
 	return parseEnvFile(f, s.path, MaxSize-b.size, func(line int, key, value string) error {
 		return b.add(src+" line "+strconv.Itoa(line), key, []byte(value))
 	})

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Source is one place Secret data comes from: a literal, a file, a
@@ -148,7 +149,9 @@ func (b *builder) readFile(source, name string) ([]byte, error) {
 	if fi.Size() > MaxSize-b.size {
 		return nil, &SizeError{Source: source, Size: b.size + fi.Size(), Limit: MaxSize}
 	}
-	f, err := os.Open(name)
+	// O_NONBLOCK: a file swapped for a pipe since the Stat must not block the
+	// open; readOpen then refuses it as not regular.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("encode: %s: %w", source, err)
 	}
