@@ -1,0 +1,166 @@
+package inject
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// wantEnv records w, unless an identical variable is already wanted; a different one of
+// the same name is an error.
+func (a *applier) wantEnv(t target, w wantEnv) {
+	for i := range a.envs {
+		o := &a.envs[i]
+		if o.name != w.name {
+			continue
+		}
+		if !o.same(&w) {
+			a.errs = append(a.errs, field.Forbidden(sourcePath(w.src), fmt.Sprintf(
+				"container %q: %s sets env var %q from %s, but %s sets it from %s",
+				t.name, describeSource(w.src), w.name, w.describe(), describeSource(o.src), o.describe())))
+		}
+		return
+	}
+	a.envs = append(a.envs, w)
+}
+
+// same reports whether two wanted variables are identical.
+func (w *wantEnv) same(o *wantEnv) bool {
+	if w.kind == o.kind && w.kind != envPlain {
+		return w.secret == o.secret && w.key == o.key && w.optional == o.optional && w.value == o.value
+	}
+	e := o.build()
+	return w.matches(&e)
+}
+
+func sourcePath(s source) *field.Path {
+	if s.withEnv {
+		return field.NewPath("withEnv").Index(s.ref)
+	}
+	return field.NewPath("refs").Index(s.ref)
+}
+
+// build makes the variable w wants; it shares no memory with the inputs.
+func (w *wantEnv) build() corev1.EnvVar {
+	switch w.kind {
+	case envSecret:
+		sel := &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: w.secret}, Key: w.key}
+		if w.optional {
+			sel.Optional = ptrTrue()
+		}
+		return corev1.EnvVar{Name: w.name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: sel}}
+	case envLiteral:
+		return corev1.EnvVar{Name: w.name, Value: w.value}
+	}
+	var e corev1.EnvVar
+	w.plain.DeepCopyInto(&e)
+	return e
+}
+
+// matches reports whether the pod's variable e is exactly what w wants (an unset optional
+// flag equals false).
+func (w *wantEnv) matches(e *corev1.EnvVar) bool {
+	if e.Name != w.name {
+		return false
+	}
+	switch w.kind {
+	case envSecret:
+		if e.Value != "" || e.ValueFrom == nil {
+			return false
+		}
+		s := e.ValueFrom.SecretKeyRef
+		rest := *e.ValueFrom
+		rest.SecretKeyRef = nil
+		return s != nil && rest == (corev1.EnvVarSource{}) && s.Name == w.secret && s.Key == w.key && isTrue(s.Optional) == w.optional
+	case envLiteral:
+		return e.ValueFrom == nil && e.Value == w.value
+	}
+	return equality.Semantic.DeepEqual(*e, *w.plain)
+}
+
+// wantEnvFrom records w unless it is already wanted.
+func (a *applier) wantEnvFrom(t target, w wantEnvFrom) {
+	for i := range a.froms {
+		o := &a.froms[i]
+		if o.secret != w.secret || o.prefix != w.prefix {
+			continue
+		}
+		if o.optional != w.optional {
+			a.errs = append(a.errs, field.Forbidden(sourcePath(w.src), fmt.Sprintf(
+				"container %q: %s wants envFrom %s, but %s wants %s",
+				t.name, describeSource(w.src), w.describe(), describeSource(o.src), o.describe())))
+		}
+		return
+	}
+	a.froms = append(a.froms, w)
+}
+
+func (a *applier) applyEnv(c *corev1.Container, t target) {
+	orig := len(c.Env)
+	for i := range a.envs {
+		w := &a.envs[i]
+		idx := -1
+		for k := 0; k < orig; k++ {
+			if c.Env[k].Name == w.name {
+				idx = k
+				break
+			}
+		}
+		if idx < 0 {
+			c.Env = append(c.Env, w.build())
+			continue
+		}
+		if w.matches(&c.Env[idx]) {
+			continue
+		}
+		switch a.cfg.policy {
+		case ConflictFail:
+			a.errs = append(a.errs, field.Forbidden(t.path("env", idx), fmt.Sprintf(
+				"conflict: container %q has env var %q from %s, and %s wants it from %s",
+				c.Name, w.name, describeEnvVar(&c.Env[idx]), describeSource(w.src), w.describe())))
+		case ConflictOverride:
+			c.Env[idx] = w.build()
+		}
+	}
+}
+
+func (a *applier) applyEnvFrom(c *corev1.Container, t target) {
+	orig := len(c.EnvFrom)
+	for i := range a.froms {
+		w := &a.froms[i]
+		idx := -1
+		for k := 0; k < orig; k++ {
+			e := &c.EnvFrom[k]
+			if e.SecretRef != nil && e.SecretRef.Name == w.secret && e.Prefix == w.prefix {
+				idx = k
+				break
+			}
+		}
+		if idx < 0 {
+			c.EnvFrom = append(c.EnvFrom, w.build())
+			continue
+		}
+		e := &c.EnvFrom[idx]
+		if e.ConfigMapRef == nil && isTrue(e.SecretRef.Optional) == w.optional {
+			continue
+		}
+		switch a.cfg.policy {
+		case ConflictFail:
+			a.errs = append(a.errs, field.Forbidden(t.path("envFrom", idx), fmt.Sprintf(
+				"conflict: container %q has envFrom %s, and %s wants envFrom %s",
+				c.Name, describeEnvFrom(e), describeSource(w.src), w.describe())))
+		case ConflictOverride:
+			c.EnvFrom[idx] = w.build()
+		}
+	}
+}
+
+func (w *wantEnvFrom) build() corev1.EnvFromSource {
+	ref := &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: w.secret}}
+	if w.optional {
+		ref.Optional = ptrTrue()
+	}
+	return corev1.EnvFromSource{Prefix: w.prefix, SecretRef: ref}
+}

@@ -1,0 +1,33 @@
+package inject
+
+import (
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+// pullSecrets copies the pod's image pull secrets and appends the PullSecret refs'
+// Secrets it does not list yet, in ref order.
+func (a *applier) pullSecrets() []corev1.LocalObjectReference {
+	src := a.src.ImagePullSecrets
+	extra := 0
+	for i := range a.refs {
+		if a.refs[i].r.As == secretspec.PullSecret {
+			extra++
+		}
+	}
+	out := copyList(src, extra, (*corev1.LocalObjectReference).DeepCopyInto)
+	for i := range a.refs {
+		n := &a.refs[i]
+		if n.r.As != secretspec.PullSecret {
+			continue
+		}
+		if slices.ContainsFunc(out, func(r corev1.LocalObjectReference) bool { return r.Name == n.r.Secret }) {
+			continue
+		}
+		out = append(out, corev1.LocalObjectReference{Name: n.r.Secret})
+	}
+	return out
+}
