@@ -28,6 +28,10 @@ type wireSecret struct {
 	Type       corev1.SecretType          `json:"type,omitempty"`
 }
 
+// maxManifest is the longest manifest Decode parses: the API server's limit on
+// a request body (3 MiB), which bounds any Secret that can be created.
+const maxManifest = 3 << 20
+
 // Decode reads one Secret manifest, JSON or YAML (as pachctl create secret
 // -f and kubectl apply take them). apiVersion must be "v1" and kind
 // "Secret"; unknown fields, several documents, and data values that are not
@@ -35,9 +39,16 @@ type wireSecret struct {
 // over a data key of the same name, as the API server does, and the result
 // has TypeMeta set, a non-nil Data and no StringData.
 //
+// A manifest longer than 3 MiB, the most the API server accepts in one
+// request, is refused before it is parsed.
+//
 // Errors are *DecodeError values that say where (byte offset for JSON, line
 // for YAML, field path) and what was expected, never quoting the manifest.
 func Decode(manifest []byte) (*corev1.Secret, error) {
+	if len(manifest) > maxManifest {
+		return nil, &DecodeError{Offset: -1, Reason: "manifest is " + strconv.Itoa(len(manifest)) +
+			" bytes, more than the " + strconv.Itoa(maxManifest) + " bytes (3 MiB) the API server accepts in one request"}
+	}
 	trimmed := bytes.TrimLeft(manifest, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, &DecodeError{Offset: -1, Reason: "empty manifest, expected one Secret"}
