@@ -1,6 +1,7 @@
 package propagate
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -166,3 +167,5 @@ func leaderName(c, a *fake.Clientset) string {
 	}
 	return "replica-b"
 }
+
+var errFake = errors.New("injected failure")
