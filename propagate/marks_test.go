@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-logr/logr"
@@ -77,8 +78,15 @@ func TestDesiredCopyDoesNotAliasMetadata(t *testing.T) {
 }
 
 func TestLogsCarryNoValues(t *testing.T) {
-	var buf bytes.Buffer
-	log := funcr.New(func(prefix, args string) { buf.WriteString(prefix + args + "\n") }, funcr.Options{Verbosity: 10})
+	var (
+		mu  sync.Mutex
+		buf bytes.Buffer
+	)
+	log := funcr.New(func(prefix, args string) {
+		mu.Lock()
+		defer mu.Unlock()
+		buf.WriteString(prefix + args + "\n")
+	}, funcr.Options{Verbosity: 10})
 	ctx := logr.NewContext(context.Background(), log)
 	c := world(3, unowned("runai-2", nil))
 	failIn(c, "create", 0, func(ns string) error {
