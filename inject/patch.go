@@ -30,7 +30,9 @@ func Patch(before, after *corev1.Pod) ([]byte, error) {
 		return nil, errors.New("inject: Patch needs two pods, got a nil one")
 	}
 	d := differ{}
-	d.buf.Grow(2048)
+	d.buf.Grow(4096)
+	d.enc = json.NewEncoder(&d.buf)
+	d.enc.SetEscapeHTML(false)
 	d.buf.WriteByte('[')
 	rb, ra := new(corev1.Pod), new(corev1.Pod)
 	*rb, *ra = *before, *after
@@ -53,6 +55,7 @@ type differ struct {
 	err error
 
 	ca, cb *corev1.Container // scratch copies, made once per Patch
+	enc    *json.Encoder     // writes values straight into buf
 }
 
 func (d *differ) spec(a, b *corev1.PodSpec) {
@@ -259,12 +262,14 @@ func (d *differ) op(kind, p string) {
 }
 
 func (d *differ) opValue(kind, p string, v any) {
-	raw, err := json.Marshal(v)
-	if err != nil {
+	d.begin(kind, p)
+	d.buf.WriteString(`,"value":`)
+	if err := d.enc.Encode(v); err != nil {
 		d.fail(p, err)
 		return
 	}
-	d.opRaw(kind, p, raw)
+	d.buf.Truncate(d.buf.Len() - 1) // the newline Encode ends each value with
+	d.buf.WriteByte('}')
 }
 
 func (d *differ) opRaw(kind, p string, raw []byte) {
