@@ -1,0 +1,7 @@
+//go:build race
+
+package podsecrets_test
+
+// raceEnabled is true when the tests run under -race, whose instrumentation
+// makes allocation figures meaningless.
+const raceEnabled = true
