@@ -1,0 +1,51 @@
+// Flyte-webhook is a mutating admission webhook in the Flyte model, built on
+// inject/admission: pods labelled inject-flyte-secrets=true that carry Flyte's
+// flyte.secrets/s0, s1, … annotations get the secrets those annotations request, as
+// environment variables or files, through a JSON patch. A pod whose requests are
+// invalid is denied with the reason, never admitted without its secrets.
+//
+// Usage:
+//
+//	flyte-webhook init-certs [--service flyte-pod-webhook] [--namespace flyte] [--out-dir DIR] [--secret NAME [cluster flags]]
+//	flyte-webhook config (--url https://127.0.0.1:PORT/mutate | --service NAME --namespace NS) --ca-file ca.crt [--apply [cluster flags]]
+//	flyte-webhook serve --cert tls.crt --key tls.key [--addr :8443] [--conflict keep-existing|override|fail]
+//
+// init-certs makes a self-signed CA and a serving certificate signed by it (ECDSA
+// P-256) for the Service's DNS names <svc>, <svc>.<ns>, <svc>.<ns>.svc and for
+// 127.0.0.1, and writes ca.crt, tls.crt and tls.key to --out-dir; with --secret it also
+// stores them in a kubernetes.io/tls Secret, as Flyte's `webhook init-certs` job does.
+//
+// config prints the MutatingWebhookConfiguration (admissionregistration.k8s.io/v1) that
+// sends pod CREATE requests with the label inject-flyte-secrets=true to the webhook, with
+// failurePolicy Fail, sideEffects None and the CA bundle; --apply creates or updates it.
+// The webhook is reached through a Service, or, with --url, at a URL such as a process
+// on 127.0.0.1.
+//
+// serve answers /mutate over TLS, and /healthz and /readyz (ready until shutdown
+// starts). Its first line on standard output is "listening on ADDR" (useful with
+// --addr 127.0.0.1:0). It stops gracefully on SIGTERM or SIGINT, finishing the requests
+// in flight. It keeps no state, so replicas scale horizontally behind one Service.
+//
+// A local round trip with a real API server:
+//
+//	flyte-webhook init-certs --out-dir /tmp/wh
+//	flyte-webhook serve --addr 127.0.0.1:0 --cert /tmp/wh/tls.crt --key /tmp/wh/tls.key &   # prints the port
+//	flyte-webhook config --url https://127.0.0.1:PORT/mutate --ca-file /tmp/wh/ca.crt | kubectl apply -f -
+package main
+
+import (
+	"context"
+
+	"github.com/podsecrets/podsecrets/examples/internal/cli"
+)
+
+func main() { cli.Main("flyte-webhook", run) }
+
+// run dispatches args to a command.
+func run(ctx context.Context, env cli.Env, args []string) error {
+	return cli.Dispatch(ctx, env, "flyte-webhook", []cli.Command{
+		{Name: "init-certs", Summary: "make a CA and a serving certificate, write them to files (and a Secret)", Run: initCerts},
+		{Name: "config", Summary: "print (or --apply) the MutatingWebhookConfiguration", Run: config},
+		{Name: "serve", Summary: "serve /mutate, /healthz and /readyz over TLS", Run: serve},
+	}, args)
+}
