@@ -5,14 +5,23 @@ type Action string
 
 // The actions a Result reports.
 const (
-	Created   Action = "created"   // the copy was missing and was created
-	Updated   Action = "updated"   // the copy differed from the source and was rewritten
-	Unchanged Action = "unchanged" // the copy already equals the source
-	Deleted   Action = "deleted"   // Remove deleted the copy
-	Pruned    Action = "pruned"    // the namespace is no longer selected; Sync deleted the copy
-	Conflict  Action = "conflict"  // a same-name Secret that is not our copy; left untouched
-	Skipped   Action = "skipped"   // nothing done on purpose; Err says why
-	Failed    Action = "failed"    // an API error, or ctx ended first; Err is the error
+	// Created means the copy was missing and was created.
+	Created Action = "created"
+	// Updated means the copy differed from the source and was rewritten (for an immutable
+	// copy with RecreateImmutable: deleted and created again).
+	Updated Action = "updated"
+	// Unchanged means the copy already equals the source.
+	Unchanged Action = "unchanged"
+	// Deleted means Remove deleted the copy.
+	Deleted Action = "deleted"
+	// Pruned means the namespace is no longer selected and Sync deleted the copy.
+	Pruned Action = "pruned"
+	// Conflict means a same-name Secret that is not our copy is there; it was left untouched.
+	Conflict Action = "conflict"
+	// Skipped means nothing was done on purpose; Err says why.
+	Skipped Action = "skipped"
+	// Failed means an API error, or ctx ended before the namespace was reached; Err says which.
+	Failed Action = "failed"
 )
 
 // actionOrder is the order Summary lists the actions in.

@@ -18,9 +18,12 @@ type ControllerConfig struct {
 
 // Run:ai's cluster-wide secrets.
 const (
-	RunAINamespace    = "runai"              // where Run:ai cluster-wide sources live
-	RunAIOptInLabel   = "runai/cluster-wide" // opt-in label, value "true"
-	RunAIProjectGlob  = "runai-*"            // Run:ai project namespaces
+	// RunAINamespace is where Run:ai's cluster-wide sources live.
+	RunAINamespace = "runai"
+	// RunAIOptInLabel is Run:ai's opt-in label; its value is "true".
+	RunAIOptInLabel = "runai/cluster-wide"
+	// RunAIProjectGlob matches Run:ai's project namespaces, runai-<project>.
+	RunAIProjectGlob  = "runai-*"
 	runAIOptInLabelOn = "true"
 )
 

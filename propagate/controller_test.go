@@ -287,3 +287,39 @@ func TestRunAIConfig(t *testing.T) {
 		t.Errorf("selector does not match exactly the opt-in label")
 	}
 }
+
+func TestControllerNamespaceRelabel(t *testing.T) {
+	c := world(1)
+	var w watches
+	serveFrom(c, c.Tracker(), &w)
+	cfg := RunAIConfig()
+	cfg.Targets = Targets{Selector: labels.SelectorFromSet(labels.Set{"project": "yes"})}
+	cancel, done := startController(t, c, cfg)
+	defer cancel()
+	ctx := context.Background()
+	relabel := func(lbls map[string]string) {
+		t.Helper()
+		ns, err := c.CoreV1().Namespaces().Get(ctx, "default", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns.Labels = lbls
+		if _, err := c.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	eventually(t, "initial copy", func() bool { return copyIs(c, "runai-0") })
+	eventually(t, "three watches", func() bool { return w.count() >= 3 })
+	relabel(map[string]string{"project": "yes"})
+	eventually(t, "copy in relabelled namespace", func() bool { return copyIs(c, "default") })
+	relabel(nil)
+	eventually(t, "copy pruned after the label went", func() bool { return !hasSecret(c, "default", src.Name) })
+	if !copyIs(c, "runai-0") {
+		t.Errorf("copy in runai-0 lost")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}

@@ -11,9 +11,12 @@ const DefaultConcurrency = 8
 
 // Default leader-election timing, as kube-controller-manager uses it.
 const (
+	// DefaultLeaseDuration is how long a Lease holds after its last renewal.
 	DefaultLeaseDuration = 15 * time.Second
+	// DefaultRenewDeadline is how long the leader keeps trying to renew before it stops.
 	DefaultRenewDeadline = 10 * time.Second
-	DefaultRetryPeriod   = 2 * time.Second
+	// DefaultRetryPeriod is the wait between attempts to acquire or renew.
+	DefaultRetryPeriod = 2 * time.Second
 )
 
 // Option changes how Sync, Remove and a Controller work.
