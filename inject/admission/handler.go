@@ -75,10 +75,31 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(out)
 }
 
+// reviewIn is the part of an AdmissionReview v1 the handler reads. The object is decoded
+// as a Pod in the same pass (no RawExtension copied and decoded again); oldObject is skipped.
+type reviewIn struct {
+	metav1.TypeMeta `json:",inline"`
+	Request         *requestIn `json:"request"`
+}
+
+type requestIn struct {
+	UID         types.UID               `json:"uid"`
+	Kind        metav1.GroupVersionKind `json:"kind"`
+	SubResource string                  `json:"subResource"`
+	Namespace   string                  `json:"namespace"`
+	Operation   admissionv1.Operation   `json:"operation"`
+	Object      *corev1.Pod             `json:"object"`
+}
+
 // review answers one AdmissionReview request body.
 func (h *handler) review(ctx context.Context, body []byte) *admissionv1.AdmissionResponse {
-	var in admissionv1.AdmissionReview
-	if err := json.Unmarshal(body, &in); err != nil {
+	var in reviewIn
+	err := json.Unmarshal(body, &in)
+	// A value of the wrong type inside the object still leaves the rest decoded (UID,
+	// kind): it is reported below, once the request is known to be for a pod.
+	var typ *json.UnmarshalTypeError
+	objErr := errors.As(err, &typ) && in.Request != nil && strings.HasPrefix(typ.Field, "request.object")
+	if err != nil && !objErr {
 		return deny("", "the request body is not an AdmissionReview: "+describeJSONError(err))
 	}
 	if in.APIVersion != reviewGVK.GroupVersion().String() || in.Kind != reviewGVK.Kind {
@@ -95,12 +116,12 @@ func (h *handler) review(ctx context.Context, body []byte) *admissionv1.Admissio
 	if req.SubResource != "" || req.Operation != admissionv1.Create && req.Operation != "" {
 		return &admissionv1.AdmissionResponse{UID: req.UID, Allowed: true}
 	}
-	if len(req.Object.Raw) == 0 {
-		return deny(req.UID, "request.object is empty")
-	}
-	pod := new(corev1.Pod)
-	if err := json.Unmarshal(req.Object.Raw, pod); err != nil {
+	if objErr {
 		return deny(req.UID, "request.object is not a Pod: "+describeJSONError(err))
+	}
+	pod := req.Object
+	if pod == nil {
+		return deny(req.UID, "request.object is empty")
 	}
 	if pod.Namespace == "" {
 		pod.Namespace = req.Namespace
