@@ -146,11 +146,11 @@ func TestKeys(t *testing.T) {
 }
 
 func TestYAMLDropsNoise(t *testing.T) {
-	got, err := YAML(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}})
+	got, err := YAML(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "metadata:\n  name: p\nspec:\n  containers: null\n"
+	want := "metadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("YAML (-want +got):\n%s", diff)
 	}

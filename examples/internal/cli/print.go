@@ -47,7 +47,8 @@ func (t *trimWriter) Write(p []byte) (int, error) {
 }
 
 // YAML returns obj as YAML without the noise that an object built in memory carries:
-// "creationTimestamp: null" and an empty "status: {}".
+// "creationTimestamp: null", an empty "status: {}" and containers' empty "resources: {}"
+// (in a Pod or a bare PodSpec).
 func YAML(obj any) ([]byte, error) {
 	data, err := yaml.Marshal(obj)
 	if err != nil {
@@ -64,6 +65,20 @@ func YAML(obj any) ([]byte, error) {
 	}
 	if st, ok := m["status"].(map[string]any); ok && len(st) == 0 {
 		delete(m, "status")
+	}
+	spec, _ := m["spec"].(map[string]any)
+	if spec == nil {
+		spec = m // a bare PodSpec
+	}
+	for _, field := range []string{"initContainers", "containers"} {
+		containers, _ := spec[field].([]any)
+		for _, c := range containers {
+			if c, ok := c.(map[string]any); ok {
+				if r, ok := c["resources"].(map[string]any); ok && len(r) == 0 {
+					delete(c, "resources")
+				}
+			}
+		}
 	}
 	return yaml.Marshal(m)
 }
