@@ -127,3 +127,64 @@ func TestTreeSwappedForOutsideSymlink(t *testing.T) {
 	}
 	t.Logf("%d reads, %d refusals", read, refused)
 }
+
+// TestDirSwappedForSymlink: Dir takes no symlinks (kubectl's rule). A regular
+// file replaced, again and again while Dir reads, by a symlink to a file
+// outside must never have the outside content read: Dir either reads the
+// regular file or fails.
+func TestDirSwappedForSymlink(t *testing.T) {
+	base := t.TempDir()
+	const outside = "OUTSIDE-CONTENT"
+	writeFile(t, filepath.Join(base, "outside"), outside)
+	dir := filepath.Join(base, "dir")
+	writeFile(t, filepath.Join(dir, ".real"), "inside")
+	writeFile(t, filepath.Join(dir, "f"), "inside")
+	// swapper makes symlinks only; alternate with a hard link to a regular file.
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f, tmp := filepath.Join(dir, "f"), filepath.Join(base, "tmp")
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			_ = os.Remove(tmp)
+			var err error
+			if i%2 == 0 {
+				err = os.Link(filepath.Join(dir, ".real"), tmp)
+			} else {
+				err = os.Symlink(filepath.Join(base, "outside"), tmp)
+			}
+			if err == nil {
+				err = os.Rename(tmp, f)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	defer func() { close(done); wg.Wait() }()
+
+	iterations := 3000
+	if testing.Short() {
+		iterations = 300
+	}
+	var read, refused int
+	for i := 0; i < iterations; i++ {
+		s, err := encode.Generic("s", encode.Dir(dir))
+		if err != nil {
+			refused++
+			continue
+		}
+		read++
+		if strings.Contains(string(s.Data["f"]), outside) {
+			t.Fatalf("iteration %d: Dir followed a symlink swapped in after listing and read a file outside", i)
+		}
+	}
+	t.Logf("%d reads, %d refusals", read, refused)
+}

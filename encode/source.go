@@ -1,6 +1,7 @@
 package encode
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,7 +36,8 @@ func FileAs(key, path string) Source { return fileSource{key: key, path: path, n
 // Dir is kubectl's --from-file=dir: each regular file directly inside dir
 // becomes a key named after the file. Subdirectories, symlinks and other
 // non-regular entries are skipped, exactly as kubectl does; use Tree to keep
-// nested folders.
+// nested folders. A file replaced by a symlink while Dir reads is an error,
+// never followed.
 func Dir(path string) Source { return dirSource{path: path} }
 
 type literalSource struct{ key, value string }
@@ -58,7 +60,7 @@ func (s fileSource) addTo(b *builder) error {
 	if err := b.checkKey(src, key); err != nil {
 		return err
 	}
-	data, err := b.readFile(src, s.path)
+	data, err := b.readFile(src, s.path, false)
 	if err != nil {
 		return err
 	}
@@ -81,7 +83,7 @@ func (s dirSource) addTo(b *builder) error {
 		if err := b.checkKey(fsrc, e.Name()); err != nil {
 			return err
 		}
-		data, err := b.readFile(fsrc, filepath.Join(s.path, e.Name()))
+		data, err := b.readFile(fsrc, filepath.Join(s.path, e.Name()), true)
 		if err != nil {
 			return err
 		}
@@ -132,11 +134,17 @@ func (b *builder) add(source, key string, value []byte) error {
 	return nil
 }
 
-// readFile reads one regular file (symlinks followed) without ever reading
-// more than the bytes still allowed plus one. A directory, device or pipe is
-// refused before it is opened.
-func (b *builder) readFile(source, name string) ([]byte, error) {
-	fi, err := os.Stat(name)
+// readFile reads one regular file without ever reading more than the bytes
+// still allowed plus one. A directory, device or pipe is refused before it is
+// opened. A symlink is followed unless nofollow is set (Dir takes no
+// symlinks): then a file that became a symlink since it was listed is refused,
+// at the check or at the open.
+func (b *builder) readFile(source, name string, nofollow bool) ([]byte, error) {
+	stat, flags := os.Stat, os.O_RDONLY|syscall.O_NONBLOCK
+	if nofollow {
+		stat, flags = os.Lstat, flags|syscall.O_NOFOLLOW
+	}
+	fi, err := stat(name)
 	if err != nil {
 		return nil, fmt.Errorf("encode: %s: %w", source, err)
 	}
@@ -151,7 +159,10 @@ func (b *builder) readFile(source, name string) ([]byte, error) {
 	}
 	// O_NONBLOCK: a file swapped for a pipe since the Stat must not block the
 	// open; readOpen then refuses it as not regular.
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(name, flags, 0)
+	if nofollow && errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("encode: %s: became a symlink while being read", source)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("encode: %s: %w", source, err)
 	}
