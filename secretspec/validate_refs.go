@@ -24,19 +24,25 @@ const gitSSHCommandVar = "GIT_SSH_COMMAND"
 // path).
 func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	norm := make([]Ref, len(refs))
 	valid := make([]bool, len(refs))
-	for i, r := range refs {
+	nGroups := 0
+	for i := range refs {
+		r := &refs[i]
 		// A valid ref costs no allocation with a nil path; only an invalid
 		// one is validated again, to get its errors at refs[i].
 		if valid[i] = len(r.Validate(nil)) == 0; !valid[i] {
 			errs = append(errs, r.Validate(fldPath.Index(i))...)
 			continue
 		}
-		norm[i] = r.withDefaults()
+		switch r.As {
+		case Env, Mount:
+			nGroups++
+		case GitSSH:
+			nGroups += 3
+		}
 	}
-	c := conflicts{fldPath: fldPath, refs: norm, envVars: map[string][]*group{}, mounts: map[string][]*group{}}
-	for i := range norm {
+	c := conflicts{fldPath: fldPath, refs: refs, groups: make([]group, 0, nGroups)}
+	for i := range refs {
 		if valid[i] {
 			errs = append(errs, c.add(i)...)
 		}
@@ -44,97 +50,150 @@ func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 	return errs
 }
 
+// groupKind says what the refs of a group claim.
+type groupKind uint8
+
+const (
+	envGroup    groupKind = iota // a variable (Env and GitSSH)
+	mountGroup                   // a mount path (Mount and GitSSH)
+	gitSSHGroup                  // the GitSSH key of every container (key "")
+)
+
 // group is a set of recorded refs with one container list that claim the same
 // variable, the same mount path, or (for GitSSH) the key of every container.
 // Refs of one group share their containers, so they were checked against each
 // other: they all deliver the same thing, and the first stands for all.
 type group struct {
+	kind       groupKind
+	key        string   // the variable or mount path
 	containers []string // nil = every container
 	first      int      // the first ref recorded
+	next       int      // the next group of the same kind and key, or -1
 	files      fileTree // Mount groups with chosen keys: the files of the merged volume
 }
 
+// groupKey names the groups of one kind and key.
+type groupKey struct {
+	kind groupKind
+	key  string
+}
+
+// smallGroups is the number of groups conflicts finds by scanning; beyond it,
+// a map points at the first group of each kind and key.
+const smallGroups = 16
+
 // conflicts remembers the valid, conflict-free refs seen so far: who sets
-// which variable, who mounts at which path, which gitSSH refs exist.
+// which variable, who mounts at which path, which gitSSH refs exist. The
+// groups of one kind and key are chained through group.next in the order
+// recorded.
 type conflicts struct {
 	fldPath *field.Path
-	refs    []Ref               // shallow copies with the GitSSH defaults filled in; never modified
-	envVars map[string][]*group // variable name -> groups setting it (Env and GitSSH)
-	mounts  map[string][]*group // mount path -> groups mounting there (Mount and GitSSH)
-	gitSSH  []*group
+	refs    []Ref            // the caller's refs, read through ref; never modified
+	groups  []group          // every group, in the order recorded
+	heads   map[groupKey]int // kind and key -> first group; nil while len(groups) <= smallGroups
 }
 
-func (c *conflicts) add(i int) field.ErrorList {
-	r := c.refs[i]
-	ip := lazyPath{parent: c.fldPath, index: i}
-	switch r.As {
-	case Env:
-		if err := c.checkEnvVar(i, r.EnvVar, ip, "envVar"); err != nil {
-			return field.ErrorList{err}
+// ref returns ref i with the GitSSH defaults filled in.
+func (c *conflicts) ref(i int) Ref { return c.refs[i].withDefaults() }
+
+// head returns the first group of kind k and key, or -1.
+func (c *conflicts) head(k groupKind, key string) int {
+	if c.heads != nil {
+		if g, ok := c.heads[groupKey{k, key}]; ok {
+			return g
 		}
-		c.envVars[r.EnvVar] = record(c.envVars[r.EnvVar], r.Containers, i)
-	case Mount:
-		if errs := c.checkMount(i, ip); len(errs) > 0 {
-			return errs
-		}
-		c.mounts[r.MountPath] = c.recordMount(c.mounts[r.MountPath], i)
-	case GitSSH:
-		for _, g := range c.gitSSH {
-			if intersects(r.Containers, g.containers) && !sameGitSSH(r, c.refs[g.first]) {
-				return field.ErrorList{field.Forbidden(ip.path(), "only one gitSSH ref per container: "+
-					c.describe(g.first)+" already sets "+gitSSHCommandVar)}
-			}
-		}
-		if err := c.checkEnvVar(i, gitSSHCommandVar, ip, ""); err != nil {
-			return field.ErrorList{err}
-		}
-		if errs := c.checkMount(i, ip); len(errs) > 0 {
-			return errs
-		}
-		c.gitSSH = record(c.gitSSH, r.Containers, i)
-		c.envVars[gitSSHCommandVar] = record(c.envVars[gitSSHCommandVar], r.Containers, i)
-		c.mounts[r.MountPath] = record(c.mounts[r.MountPath], r.Containers, i)
+		return -1
 	}
-	return nil
-}
-
-// record adds ref i to the group of its container list, creating it if needed.
-func record(groups []*group, containers []string, i int) []*group {
-	if g := findGroup(groups, containers); g != nil {
-		return groups
-	}
-	return append(groups, &group{containers: containers, first: i})
-}
-
-// recordMount records a Mount ref and, if it chooses keys, its files.
-func (c *conflicts) recordMount(groups []*group, i int) []*group {
-	r := c.refs[i]
-	groups = record(groups, r.Containers, i)
-	g := findGroup(groups, r.Containers)
-	for k := range numFiles(r) {
-		f := fileOf(r, k)
-		g.files.add(f.item.Path, fileOwner{index: i, item: f.item})
-	}
-	return groups
-}
-
-func findGroup(groups []*group, containers []string) *group {
-	for _, g := range groups {
-		if slices.Equal(g.containers, containers) && (g.containers == nil) == (containers == nil) {
+	for g := range c.groups {
+		if c.groups[g].kind == k && c.groups[g].key == key {
 			return g
 		}
 	}
+	return -1
+}
+
+func (c *conflicts) add(i int) field.ErrorList {
+	r := c.ref(i)
+	ip := lazyPath{parent: c.fldPath, index: i}
+	switch r.As {
+	case Env:
+		if err := c.checkEnvVar(i, &r, r.EnvVar, ip, "envVar"); err != nil {
+			return field.ErrorList{err}
+		}
+		c.record(envGroup, r.EnvVar, r.Containers, i)
+	case Mount:
+		if errs := c.checkMount(i, &r, ip); len(errs) > 0 {
+			return errs
+		}
+		c.recordMount(i, &r)
+	case GitSSH:
+		for g := c.head(gitSSHGroup, ""); g >= 0; g = c.groups[g].next {
+			if first := c.groups[g].first; intersects(r.Containers, c.groups[g].containers) && !sameGitSSH(r, c.ref(first)) {
+				return field.ErrorList{field.Forbidden(ip.path(), "only one gitSSH ref per container: "+
+					c.describe(first)+" already sets "+gitSSHCommandVar)}
+			}
+		}
+		if err := c.checkEnvVar(i, &r, gitSSHCommandVar, ip, ""); err != nil {
+			return field.ErrorList{err}
+		}
+		if errs := c.checkMount(i, &r, ip); len(errs) > 0 {
+			return errs
+		}
+		c.record(gitSSHGroup, "", r.Containers, i)
+		c.record(envGroup, gitSSHCommandVar, r.Containers, i)
+		c.record(mountGroup, r.MountPath, r.Containers, i)
+	}
 	return nil
+}
+
+// record adds ref i to the group of kind k, key and its container list,
+// creating the group if needed, and returns the group's index.
+func (c *conflicts) record(k groupKind, key string, containers []string, i int) int {
+	last := -1
+	for g := c.head(k, key); g >= 0; g = c.groups[g].next {
+		if sameContainers(c.groups[g].containers, containers) {
+			return g
+		}
+		last = g
+	}
+	g := len(c.groups)
+	c.groups = append(c.groups, group{kind: k, key: key, containers: containers, first: i, next: -1})
+	switch {
+	case last >= 0:
+		c.groups[last].next = g
+	case c.heads != nil:
+		c.heads[groupKey{k, key}] = g
+	case len(c.groups) > smallGroups:
+		c.heads = make(map[groupKey]int, 2*len(c.groups))
+		for h := len(c.groups) - 1; h >= 0; h-- { // the lowest index is written last
+			c.heads[groupKey{c.groups[h].kind, c.groups[h].key}] = h
+		}
+	}
+	return g
+}
+
+// recordMount records a Mount ref r (ref i) and, if it chooses keys, its files.
+func (c *conflicts) recordMount(i int, r *Ref) {
+	g := &c.groups[c.record(mountGroup, r.MountPath, r.Containers, i)]
+	for k := range numFiles(*r) {
+		f := fileOf(*r, k)
+		g.files.add(f.item.Path, fileOwner{index: i, item: f.item})
+	}
+}
+
+// sameContainers reports whether two container lists are the same list (nil
+// and empty differ).
+func sameContainers(a, b []string) bool {
+	return slices.Equal(a, b) && (a == nil) == (b == nil)
 }
 
 // checkEnvVar reports a variable that an earlier ref sets from another source.
 // GitSSH against GitSSH is left to the one-gitSSH rule.
 // The error is at ip.child, or at ip for an empty child.
-func (c *conflicts) checkEnvVar(i int, name string, ip lazyPath, child string) *field.Error {
-	r := c.refs[i]
-	for _, g := range c.envVars[name] {
-		o := c.refs[g.first]
-		if r.As == GitSSH && o.As == GitSSH || !intersects(r.Containers, g.containers) {
+func (c *conflicts) checkEnvVar(i int, r *Ref, name string, ip lazyPath, child string) *field.Error {
+	for g := c.head(envGroup, name); g >= 0; g = c.groups[g].next {
+		o := &c.refs[c.groups[g].first] // Env and GitSSH fields without defaults suffice here
+		if r.As == GitSSH && o.As == GitSSH || !intersects(r.Containers, c.groups[g].containers) {
 			continue
 		}
 		if r.As == Env && o.As == Env && r.Secret == o.Secret && r.Key == o.Key && r.Optional == o.Optional {
@@ -145,7 +204,7 @@ func (c *conflicts) checkEnvVar(i int, name string, ip lazyPath, child string) *
 			p = p.Child(child)
 		}
 		e := field.Duplicate(p, name)
-		e.Detail = "also set by " + c.describe(g.first)
+		e.Detail = "also set by " + c.describe(c.groups[g].first)
 		return e
 	}
 	return nil
@@ -153,28 +212,27 @@ func (c *conflicts) checkEnvVar(i int, name string, ip lazyPath, child string) *
 
 // checkMount reports a clash at ref i's mount path with an earlier ref: first
 // one about the whole mount, else one per file that clashes when merged.
-func (c *conflicts) checkMount(i int, ip lazyPath) field.ErrorList {
-	r := c.refs[i]
-	var merged []*group // groups of keyed mounts of the same Secret, mode and optional flag
-	for _, g := range c.mounts[r.MountPath] {
-		o := c.refs[g.first]
-		if !intersects(r.Containers, g.containers) || r.As == GitSSH && o.As == GitSSH {
+func (c *conflicts) checkMount(i int, r *Ref, ip lazyPath) field.ErrorList {
+	merge := false // whether keyed mounts of the same Secret, mode and optional flag are there
+	for g := c.head(mountGroup, r.MountPath); g >= 0; g = c.groups[g].next {
+		o := &c.refs[c.groups[g].first] // the fields compared below need no defaults
+		if !intersects(r.Containers, c.groups[g].containers) || r.As == GitSSH && o.As == GitSSH {
 			continue
 		}
 		var detail string
 		switch {
 		case o.As == GitSSH:
-			detail = "it is the gitSSH directory of " + c.describe(g.first)
+			detail = "it is the gitSSH directory of " + c.describe(c.groups[g].first)
 		case r.As == GitSSH:
-			detail = c.describe(g.first) + " mounts there; the gitSSH directory must be a path of its own"
+			detail = c.describe(c.groups[g].first) + " mounts there; the gitSSH directory must be a path of its own"
 		case r.Secret != o.Secret:
-			detail = c.describe(g.first) + " mounts there; a mount path holds one Secret"
+			detail = c.describe(c.groups[g].first) + " mounts there; a mount path holds one Secret"
 		case !sameMode(r.Mode, o.Mode) || r.Optional != o.Optional:
-			detail = c.describe(g.first) + " mounts it there with another mode or optional flag; mounts of one Secret at one path must agree on both"
-		case allKeys(r) != allKeys(o):
-			detail = c.describe(g.first) + " mounts it there with a different choice of keys; at one path, mount either every key or chosen keys"
-		case !allKeys(r):
-			merged = append(merged, g)
+			detail = c.describe(c.groups[g].first) + " mounts it there with another mode or optional flag; mounts of one Secret at one path must agree on both"
+		case allKeys(*r) != allKeys(*o):
+			detail = c.describe(c.groups[g].first) + " mounts it there with a different choice of keys; at one path, mount either every key or chosen keys"
+		case !allKeys(*r):
+			merge = true
 		}
 		if detail != "" {
 			e := field.Duplicate(ip.path().Child("mountPath"), r.MountPath)
@@ -182,11 +240,19 @@ func (c *conflicts) checkMount(i int, ip lazyPath) field.ErrorList {
 			return field.ErrorList{e}
 		}
 	}
+	if !merge {
+		return nil
+	}
+	// Every group that intersects r's containers holds keyed mounts of the
+	// same Secret, mode and optional flag: the loop above returned otherwise.
 	var errs field.ErrorList
-	for k := range numFiles(r) {
-		f := fileOf(r, k)
-		for _, g := range merged {
-			clash, o := g.files.clash(f.item.Path)
+	for k := range numFiles(*r) {
+		f := fileOf(*r, k)
+		for g := c.head(mountGroup, r.MountPath); g >= 0; g = c.groups[g].next {
+			if !intersects(r.Containers, c.groups[g].containers) {
+				continue
+			}
+			clash, o := c.groups[g].files.clash(f.item.Path)
 			if clash == clashNone || clash == clashSame && f.item.Key == o.item.Key && sameMode(f.item.Mode, o.item.Mode) {
 				continue
 			}
