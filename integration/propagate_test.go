@@ -54,7 +54,7 @@ func testPropagateBulk(t *testing.T, c *cluster) {
 	targets := propagate.Targets{Selector: labels.SelectorFromSet(labels.Set{label: "true"})}
 
 	client, counter := c.countingClient(t)
-	sync := func(step string, want propagate.Action) requestCounts {
+	runSync := func(step string, want propagate.Action) requestCounts {
 		t.Helper()
 		before := counter.snapshot()
 		began := time.Now()
@@ -75,7 +75,7 @@ func testPropagateBulk(t *testing.T, c *cluster) {
 	}
 
 	t.Run("Create", func(t *testing.T) {
-		counts := sync("first sync", propagate.Created)
+		counts := runSync("first sync", propagate.Created)
 		if counts.Writes != bulkNamespaces {
 			t.Errorf("first sync: %d writes, want %d", counts.Writes, bulkNamespaces)
 		}
@@ -86,7 +86,7 @@ func testPropagateBulk(t *testing.T, c *cluster) {
 		c.expectCopies(t, name, names, map[string][]byte{"token": []byte("v1")})
 	})
 	t.Run("Resync", func(t *testing.T) {
-		if counts := sync("second sync", propagate.Unchanged); counts.Writes != 0 {
+		if counts := runSync("second sync", propagate.Unchanged); counts.Writes != 0 {
 			t.Errorf("second sync: %d writes, want 0", counts.Writes)
 		}
 	})
@@ -99,7 +99,7 @@ func testPropagateBulk(t *testing.T, c *cluster) {
 		if _, err := c.client.CoreV1().Secrets(srcNS).Update(ctx, src, metav1.UpdateOptions{}); err != nil {
 			t.Fatalf("updating the source: %v", err)
 		}
-		if counts := sync("sync after update", propagate.Updated); counts.Writes != bulkNamespaces {
+		if counts := runSync("sync after update", propagate.Updated); counts.Writes != bulkNamespaces {
 			t.Errorf("sync after update: %d writes, want %d", counts.Writes, bulkNamespaces)
 		}
 		c.expectCopies(t, name, names, map[string][]byte{"token": []byte("v2")})
