@@ -29,5 +29,6 @@
 //
 // ParseTransform accepts a whole pipeline spec or only its transform object, in JSON or YAML,
 // and also the lowerCamel field names (mountPath, envVar, imagePullSecrets) that Pachyderm's
-// protobuf JSON reader accepts. Its errors never quote the input.
+// protobuf JSON reader accepts. Its errors never quote the input. Input longer than 3 MiB (the
+// Kubernetes API server's limit on one request) is refused before it is parsed.
 package pachyderm

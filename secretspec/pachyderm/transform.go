@@ -38,13 +38,23 @@ func (e *SyntaxError) Error() string {
 // errNotObject is the error for input that is well-formed but not a mapping.
 var errNotObject = errors.New("pachyderm: expected a pipeline spec or a transform object (a JSON or YAML mapping)")
 
+// maxSpec is the longest input ParseTransform parses: the API server's limit on a request body
+// (3 MiB), as for any other Kubernetes-sized object. Decoding grows the input several times over
+// in memory, so the limit is checked before any parsing.
+const maxSpec = 3 << 20
+
 // ParseTransform reads a Pachyderm pipeline spec, or only its transform object, in JSON or YAML,
 // and returns the refs of its transform.secrets and transform.image_pull_secrets as Refs does.
 // An object with a "transform" field is a pipeline spec; any other object is a transform. Fields
 // other than secrets and image_pull_secrets are ignored; inside a secrets entry, an unknown field
 // is an error. A *SyntaxError reports malformed input; other errors list every problem with its
-// path. No error quotes the input.
+// path. No error quotes the input. Input longer than 3 MiB, the most the Kubernetes API server
+// accepts in one request, is refused before it is parsed.
 func ParseTransform(data []byte) ([]secretspec.Ref, error) {
+	if len(data) > maxSpec {
+		return nil, errors.New("pachyderm: input is " + strconv.Itoa(len(data)) + " bytes, more than the " +
+			strconv.Itoa(maxSpec) + "-byte (3 MiB) limit on a pipeline spec")
+	}
 	doc, err := toJSON(data)
 	if err != nil {
 		return nil, err
