@@ -59,6 +59,7 @@ type applier struct {
 
 	added  []addedVolume
 	merges []merged
+	slab   slab
 
 	// scratch, reused for each container (see scratch)
 	envs   []wantEnv
@@ -103,6 +104,7 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) err
 	a.refs = normalize(refs)
 	a.src = src
 	a.scratch()
+	a.slab.size(a.countSlab(src))
 
 	// Everything but the four lists Apply extends is copied as it is; those four are
 	// made with their final capacity, so that no copy is thrown away.

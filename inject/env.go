@@ -31,7 +31,8 @@ func (w *wantEnv) same(o *wantEnv) bool {
 	if w.kind == o.kind && w.kind != envPlain {
 		return w.secret == o.secret && w.key == o.key && w.optional == o.optional && w.value == o.value
 	}
-	e := o.build()
+	var s slab // a throw-away variable: the slab is only for what Apply returns
+	e := o.build(&s)
 	return w.matches(&e)
 }
 
@@ -42,15 +43,19 @@ func sourcePath(s source) *field.Path {
 	return field.NewPath("refs").Index(s.ref)
 }
 
-// build makes the variable w wants; it shares no memory with the inputs.
-func (w *wantEnv) build() corev1.EnvVar {
+// build makes the variable w wants, its pointers into s; it shares no memory with the
+// inputs.
+func (w *wantEnv) build(s *slab) corev1.EnvVar {
 	switch w.kind {
 	case envSecret:
-		sel := &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: w.secret}, Key: w.key}
+		v := take(&s.envs)
+		v.sel = corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: w.secret}, Key: w.key}
 		if w.optional {
-			sel.Optional = ptrTrue()
+			v.optional = true
+			v.sel.Optional = &v.optional
 		}
-		return corev1.EnvVar{Name: w.name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: sel}}
+		v.src.SecretKeyRef = &v.sel
+		return corev1.EnvVar{Name: w.name, ValueFrom: &v.src}
 	case envLiteral:
 		return corev1.EnvVar{Name: w.name, Value: w.value}
 	}
@@ -109,7 +114,7 @@ func (a *applier) applyEnv(c *corev1.Container, t target) {
 			}
 		}
 		if idx < 0 {
-			c.Env = append(c.Env, w.build())
+			c.Env = append(c.Env, w.build(&a.slab))
 			continue
 		}
 		if w.matches(&c.Env[idx]) {
@@ -121,7 +126,7 @@ func (a *applier) applyEnv(c *corev1.Container, t target) {
 				"conflict: container %q has env var %q from %s, and %s wants it from %s",
 				c.Name, w.name, describeEnvVar(&c.Env[idx]), describeSource(w.src), w.describe())))
 		case ConflictOverride:
-			c.Env[idx] = w.build()
+			c.Env[idx] = w.build(&a.slab)
 		}
 	}
 }
@@ -139,7 +144,7 @@ func (a *applier) applyEnvFrom(c *corev1.Container, t target) {
 			}
 		}
 		if idx < 0 {
-			c.EnvFrom = append(c.EnvFrom, w.build())
+			c.EnvFrom = append(c.EnvFrom, w.build(&a.slab))
 			continue
 		}
 		e := &c.EnvFrom[idx]
@@ -152,15 +157,18 @@ func (a *applier) applyEnvFrom(c *corev1.Container, t target) {
 				"conflict: container %q has envFrom %s, and %s wants envFrom %s",
 				c.Name, describeEnvFrom(e), describeSource(w.src), w.describe())))
 		case ConflictOverride:
-			c.EnvFrom[idx] = w.build()
+			c.EnvFrom[idx] = w.build(&a.slab)
 		}
 	}
 }
 
-func (w *wantEnvFrom) build() corev1.EnvFromSource {
-	ref := &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: w.secret}}
+// build makes the envFrom entry w wants, its pointers into s.
+func (w *wantEnvFrom) build(s *slab) corev1.EnvFromSource {
+	v := take(&s.froms)
+	v.ref = corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: w.secret}}
 	if w.optional {
-		ref.Optional = ptrTrue()
+		v.optional = true
+		v.ref.Optional = &v.optional
 	}
-	return corev1.EnvFromSource{Prefix: w.prefix, SecretRef: ref}
+	return corev1.EnvFromSource{Prefix: w.prefix, SecretRef: &v.ref}
 }
