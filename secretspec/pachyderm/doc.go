@@ -29,6 +29,8 @@
 //
 // ParseTransform accepts a whole pipeline spec or only its transform object, in JSON or YAML,
 // and also the lowerCamel field names (mountPath, envVar, imagePullSecrets) that Pachyderm's
-// protobuf JSON reader accepts. Its errors never quote the input. Input longer than 3 MiB (the
-// Kubernetes API server's limit on one request) is refused before it is parsed.
+// protobuf JSON reader accepts. The input holds one document: content after the JSON object or
+// a second YAML document is a *SyntaxError saying where it starts. Input longer than 3 MiB (the
+// Kubernetes API server's limit on one request) is refused before it is parsed. Its errors never
+// quote the input.
 package pachyderm

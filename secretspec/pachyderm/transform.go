@@ -21,10 +21,26 @@ type SyntaxError struct {
 	Offset int
 	// Line is the 1-based line of a YAML error; 0 if unknown.
 	Line int
+	// Trailing reports a complete document followed by more: content after the end of a JSON
+	// object (Offset says where it starts) or a second YAML document (Line says where).
+	Trailing bool
 }
 
 // Error says where the input stopped being valid.
 func (e *SyntaxError) Error() string {
+	if e.Trailing {
+		msg := "pachyderm: content after the end of the JSON object"
+		if e.Format != "JSON" {
+			msg = "pachyderm: a second " + e.Format + " document"
+		}
+		switch {
+		case e.Offset >= 0:
+			msg += " (at byte offset " + strconv.Itoa(e.Offset) + ")"
+		case e.Line > 0:
+			msg += " (at line " + strconv.Itoa(e.Line) + ")"
+		}
+		return msg + ": expected one pipeline spec or transform object"
+	}
 	msg := "pachyderm: input is not valid " + e.Format
 	switch {
 	case e.Offset >= 0:
@@ -47,7 +63,7 @@ const maxSpec = 3 << 20
 // and returns the refs of its transform.secrets and transform.image_pull_secrets as Refs does.
 // An object with a "transform" field is a pipeline spec; any other object is a transform. Fields
 // other than secrets and image_pull_secrets are ignored; inside a secrets entry, an unknown field
-// is an error. A *SyntaxError reports malformed input; other errors list every problem with its
+// is an error. A *SyntaxError reports malformed input or more than one document; other errors list every problem with its
 // path. No error quotes the input. Input longer than 3 MiB, the most the Kubernetes API server
 // accepts in one request, is refused before it is parsed.
 func ParseTransform(data []byte) ([]secretspec.Ref, error) {
@@ -78,15 +94,24 @@ func ParseTransform(data []byte) ([]secretspec.Ref, error) {
 	return Refs(secrets, pulls)
 }
 
-// toJSON returns data as JSON: JSON input as is, YAML converted.
+// toJSON returns data as JSON: JSON input as is, YAML converted. The input must hold one
+// document: content after a JSON object or a second YAML document is a *SyntaxError.
 func toJSON(data []byte) ([]byte, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	looksJSON := len(trimmed) > 0 && trimmed[0] == '{'
-	if looksJSON && json.Valid(data) {
-		return data, nil
+	if looksJSON {
+		if json.Valid(data) {
+			return data, nil
+		}
+		if off, ok := jsonTrailing(data); ok {
+			return nil, &SyntaxError{Format: "JSON", Offset: off, Trailing: true}
+		}
 	}
 	doc, yerr := yaml.YAMLToJSON(data)
 	if yerr == nil {
+		if err := oneYAMLDocument(data); err != nil {
+			return nil, err
+		}
 		return doc, nil
 	}
 	if looksJSON {
