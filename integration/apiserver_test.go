@@ -24,6 +24,8 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateController", testPropagateController},
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
+		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
+		{"FlyteWebhook", testFlyteWebhook},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, c) })
 	}
