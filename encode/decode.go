@@ -34,8 +34,8 @@ const maxManifest = 3 << 20
 
 // Decode reads one Secret manifest, JSON or YAML (as pachctl create secret
 // -f and kubectl apply take them). apiVersion must be "v1" and kind
-// "Secret"; unknown fields, several documents, and data values that are not
-// standard padded base64 are errors. stringData is folded into data, winning
+// "Secret"; unknown fields, a key given twice in one object, several
+// documents, and data values that are not standard padded base64 are errors. stringData is folded into data, winning
 // over a data key of the same name, as the API server does, and the result
 // has TypeMeta set, a non-nil Data and no StringData.
 //
@@ -95,6 +95,11 @@ func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
 		return jsonError(err, off)
 	}
 	end := dec.InputOffset()
+	if offsets { // JSON converted from YAML has none: yamlToJSON refuses a key given twice
+		if err := duplicateKey(b[:end], off); err != nil {
+			return err
+		}
+	}
 	next := end + int64(len(b[end:])-len(bytes.TrimLeft(b[end:], " \t\r\n")))
 	var extra json.RawMessage
 	switch err := dec.Decode(&extra); {
@@ -105,6 +110,93 @@ func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
 	default:
 		return &DecodeError{Offset: off(next), Reason: "unexpected data after the Secret"}
 	}
+}
+
+// duplicateKey reports the first key that appears twice in one object of
+// the valid JSON value b: encoding/json silently keeps the last, while the
+// YAML path and kubectl's strict decoding refuse it. The error gives the
+// offset of the second key and the key's path, never a value.
+func duplicateKey(b []byte, off func(int64) int64) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var stack []*jsonFrame
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return jsonError(err, off)
+		}
+		var top *jsonFrame
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		if tok == json.Delim('}') || tok == json.Delim(']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil && top.keys != nil && top.wantKey {
+			key, _ := tok.(string) // b is valid JSON: an object key is a string
+			if _, dup := top.keys[key]; dup {
+				start += int64(len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n,")))
+				return &DecodeError{Offset: off(start), Field: childPath(top.path(), key), Reason: "a key appears twice in one object"}
+			}
+			top.keys[key] = struct{}{}
+			top.key, top.wantKey = key, false
+			continue
+		}
+		// tok starts a value: after a key, in an array, or at the top.
+		index := -1
+		if top != nil {
+			if top.keys != nil {
+				top.wantKey = true
+			} else {
+				index = top.count
+				top.count++
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &jsonFrame{parent: top, index: index, keys: map[string]struct{}{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, &jsonFrame{parent: top, index: index})
+		}
+	}
+}
+
+// jsonFrame is an object or array being read by duplicateKey.
+type jsonFrame struct {
+	parent  *jsonFrame
+	index   int                 // index in the parent array, or -1
+	keys    map[string]struct{} // keys seen so far; nil for an array
+	key     string              // an object's last key
+	wantKey bool                // an object's next token is a key
+	count   int                 // an array's elements so far
+}
+
+// path returns where the frame's value is, as DecodeError.Field writes it.
+func (f *jsonFrame) path() string {
+	switch {
+	case f.parent == nil:
+		return ""
+	case f.index >= 0:
+		return f.parent.path() + "[" + strconv.Itoa(f.index) + "]"
+	default:
+		return childPath(f.parent.path(), f.parent.key)
+	}
+}
+
+// childPath appends key to the path of an object: in brackets for the keys
+// of a Secret's maps (data[tls.key]), after a dot for fields.
+func childPath(parent, key string) string {
+	switch parent {
+	case "":
+		return key
+	case "data", "stringData", "metadata.labels", "metadata.annotations":
+		return parent + "[" + key + "]"
+	}
+	return parent + "." + key
 }
 
 // unknownField extracts the field name from encoding/json's unknown-field

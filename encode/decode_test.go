@@ -152,3 +152,47 @@ func TestMarshalRoundTrip(t *testing.T) {
 
 // cmpEqual compares two Secrets exactly (nil and empty maps differ).
 func cmpEqual(a, b *corev1.Secret) bool { return cmp.Equal(a, b) }
+
+// TestDecodeDuplicateKeys: a JSON key given twice in one object is refused, as the YAML path
+// and kubectl's strict decoding do, instead of silently keeping the last value. The error gives
+// the byte offset of the second key and its path, never a value.
+func TestDecodeDuplicateKeys(t *testing.T) {
+	const head = `{"apiVersion":"v1","kind":"Secret",`
+	v := secretValue
+	b64 := "c2VjcmV0LXZhbHVl" // base64 of a value that must not appear either
+	for _, tc := range []struct {
+		name, in string
+		second   string // the second occurrence of the key, found from the end of in
+		field    string
+	}{
+		{"data key", head + `"data":{"password":"` + b64 + `","password":"` + v + `"}}`, `"password"`, "data[password]"},
+		{"data key with a dot", head + `"data":{"tls.key":"` + b64 + `", "tls.key" :"` + b64 + `"}}`, `"tls.key" `, "data[tls.key]"},
+		{"data key spelled with an escape", head + `"data":{"password":"` + b64 + `","pass\u0077ord":"` + b64 + `"}}`, `"pass\u0077ord"`, "data[password]"},
+		{"stringData key", head + `"stringData":{"a":"` + v + `","b":"x","a":"` + v + `"}}`, `"a"`, "stringData[a]"},
+		{"top-level field", head + `"kind":"Secret"}`, `"kind"`, "kind"},
+		{"whole data object", head + `"data":{"a":"` + b64 + `"},"data":{"a":"` + b64 + `"}}`, `"data"`, "data"},
+		{"label", head + `"metadata":{"name":"n","labels":{"app":"` + v + `","app":"y"}}}`, `"app"`, "metadata.labels[app]"},
+		{"in a list", head + `"metadata":{"managedFields":[{"manager":"a"},{"manager":"a","operation":"Apply","manager":"b"}]}}`, `"manager"`, "metadata.managedFields[1].manager"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Decode([]byte(tc.in))
+			if s != nil {
+				t.Error("a Secret returned with a duplicate key")
+			}
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("want a *DecodeError, got %T", err)
+			}
+			want := DecodeError{Offset: int64(strings.LastIndex(tc.in, tc.second)), Field: tc.field, Reason: "a key appears twice in one object"}
+			if diff := cmp.Diff(want, *de); diff != "" {
+				t.Errorf("DecodeError (-want +got):\n%s", diff)
+			}
+			noLeak(t, err, v, b64, "c2VjcmV0")
+		})
+	}
+	// The same key in different objects is no duplicate.
+	in := head + `"metadata":{"name":"a","labels":{"a":"1"},"annotations":{"a":"2"}},"data":{"a":"` + b64 + `"},"stringData":{"a":"x"}}`
+	if _, err := Decode([]byte(in)); err != nil {
+		t.Errorf("the same key in different objects: %v", err)
+	}
+}
