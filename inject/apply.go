@@ -90,14 +90,18 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) err
 		}
 	}
 	a := applier{cfg: cfg}
-	refsPath := field.NewPath("refs")
-	errs := secretspec.ValidateRefs(refs, refsPath)
+	// Paths are built only for errors: a valid list is checked at a nil path, an invalid
+	// one again at "refs".
+	errs := secretspec.ValidateRefs(refs, nil)
+	if len(errs) > 0 {
+		errs = secretspec.ValidateRefs(refs, field.NewPath("refs"))
+	}
 	if p := a.cfg.policy; p < ConflictFail || p > ConflictOverride {
 		errs = append(errs, field.NotSupported(field.NewPath("options", "conflictPolicy"), p.String(),
 			[]string{ConflictFail.String(), ConflictKeepExisting.String(), ConflictOverride.String()}))
 	}
 	errs = append(errs, validateWithEnv(a.cfg.env)...)
-	errs = append(errs, validateContainers(src, refs, refsPath)...)
+	errs = append(errs, validateContainers(src, refs)...)
 	if len(errs) > 0 {
 		return errs.ToAggregate()
 	}
@@ -189,14 +193,14 @@ func validateWithEnv(env []corev1.EnvVar) field.ErrorList {
 }
 
 // validateContainers checks that every container a ref names exists and can receive secrets.
-func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref, p *field.Path) field.ErrorList {
+func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref) field.ErrorList {
 	var errs field.ErrorList
 	for i := range refs {
 		for j, name := range refs[i].Containers {
 			if hasContainer(spec.Containers, name) || hasContainer(spec.InitContainers, name) {
 				continue
 			}
-			fp := p.Index(i).Child("containers").Index(j)
+			fp := field.NewPath("refs").Index(i).Child("containers").Index(j)
 			if slices.ContainsFunc(spec.EphemeralContainers, func(c corev1.EphemeralContainer) bool { return c.Name == name }) {
 				errs = append(errs, field.Invalid(fp, name, "names an ephemeral container; ephemeral containers never receive secrets"))
 				continue
