@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
@@ -113,9 +115,12 @@ func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
 }
 
 // duplicateKey reports the first key that appears twice in one object of
-// the valid JSON value b: encoding/json silently keeps the last, while the
-// YAML path and kubectl's strict decoding refuse it. The error gives the
-// offset of the second key and the key's path, never a value.
+// the valid JSON value b: encoding/json silently keeps the last (or merges
+// two objects), while the YAML path and kubectl's strict decoding refuse it.
+// In the objects decoded into structs, keys are compared as encoding/json
+// matches field names, ignoring case; map keys (data, labels, ...) are
+// compared exactly. The error gives the offset of the second key and its
+// path (the key as written), never a value.
 func duplicateKey(b []byte, off func(int64) int64) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var stack []*jsonFrame
@@ -138,65 +143,100 @@ func duplicateKey(b []byte, off func(int64) int64) error {
 		}
 		if top != nil && top.keys != nil && top.wantKey {
 			key, _ := tok.(string) // b is valid JSON: an object key is a string
-			if _, dup := top.keys[key]; dup {
-				start += int64(len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n,")))
-				return &DecodeError{Offset: off(start), Field: childPath(top.path(), key), Reason: "a key appears twice in one object"}
+			id := key
+			if top.structure {
+				id = foldKey(key)
 			}
-			top.keys[key] = struct{}{}
+			if _, dup := top.keys[id]; dup {
+				start += int64(len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n,")))
+				return &DecodeError{Offset: off(start), Field: top.child(key, false), Reason: "a key appears twice in one object"}
+			}
+			top.keys[id] = struct{}{}
 			top.key, top.wantKey = key, false
 			continue
 		}
 		// tok starts a value: after a key, in an array, or at the top.
-		index := -1
+		path := ""
 		if top != nil {
 			if top.keys != nil {
-				top.wantKey = true
+				path, top.wantKey = top.child(top.key, true), true
 			} else {
-				index = top.count
+				path = top.path + "[" + strconv.Itoa(top.count) + "]"
 				top.count++
 			}
 		}
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, &jsonFrame{parent: top, index: index, keys: map[string]struct{}{}, wantKey: true})
+			structure := path == "" || path == "metadata" ||
+				top != nil && (top.path == "metadata.ownerReferences" || top.path == "metadata.managedFields")
+			stack = append(stack, &jsonFrame{path: path, keys: map[string]struct{}{}, structure: structure, wantKey: true})
 		case json.Delim('['):
-			stack = append(stack, &jsonFrame{parent: top, index: index})
+			stack = append(stack, &jsonFrame{path: path})
 		}
 	}
 }
 
 // jsonFrame is an object or array being read by duplicateKey.
 type jsonFrame struct {
-	parent  *jsonFrame
-	index   int                 // index in the parent array, or -1
-	keys    map[string]struct{} // keys seen so far; nil for an array
-	key     string              // an object's last key
-	wantKey bool                // an object's next token is a key
-	count   int                 // an array's elements so far
+	path      string              // where the value is, as DecodeError.Field writes it
+	keys      map[string]struct{} // keys seen so far; nil for an array
+	structure bool                // an object decoded into a struct: keys ignore case
+	key       string              // an object's last key
+	wantKey   bool                // an object's next token is a key
+	count     int                 // an array's elements so far
 }
 
-// path returns where the frame's value is, as DecodeError.Field writes it.
-func (f *jsonFrame) path() string {
-	switch {
-	case f.parent == nil:
-		return ""
-	case f.index >= 0:
-		return f.parent.path() + "[" + strconv.Itoa(f.index) + "]"
-	default:
-		return childPath(f.parent.path(), f.parent.key)
-	}
-}
-
-// childPath appends key to the path of an object: in brackets for the keys
-// of a Secret's maps (data[tls.key]), after a dot for fields.
-func childPath(parent, key string) string {
-	switch parent {
-	case "":
-		return key
+// child returns the path of key in the object f: in brackets for the keys of
+// a Secret's maps (data[tls.key]), after a dot for fields. With canonical, a
+// known field name written in another case is spelled as in the Secret, so
+// that the path of an object says what it is.
+func (f *jsonFrame) child(key string, canonical bool) string {
+	switch f.path {
 	case "data", "stringData", "metadata.labels", "metadata.annotations":
-		return parent + "[" + key + "]"
+		return f.path + "[" + key + "]"
 	}
-	return parent + "." + key
+	if canonical && f.structure {
+		for _, name := range [...]string{"metadata", "data", "stringData", "labels", "annotations", "ownerReferences", "managedFields"} {
+			if foldKey(key) == foldKey(name) {
+				key = name
+				break
+			}
+		}
+	}
+	if f.path == "" {
+		return key
+	}
+	return f.path + "." + key
+}
+
+// smallestFold returns the smallest rune of r's Unicode simple case folding
+// orbit: unicode.SimpleFold walks the orbit upwards and wraps to its start.
+func smallestFold(r rune) rune {
+	for {
+		next := unicode.SimpleFold(r)
+		if next <= r {
+			return next
+		}
+		r = next
+	}
+}
+
+// foldKey folds a field name as encoding/json does when it matches one:
+// ASCII letters to upper case, any other rune to the smallest rune that
+// equals it under Unicode simple case folding.
+func foldKey(key string) string {
+	var b strings.Builder
+	b.Grow(len(key))
+	for _, r := range key {
+		switch {
+		case 'a' <= r && r <= 'z':
+			r -= 'a' - 'A'
+		case r >= utf8.RuneSelf:
+			r = smallestFold(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // unknownField extracts the field name from encoding/json's unknown-field

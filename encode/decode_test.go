@@ -1,7 +1,9 @@
 package encode
 
 import (
+	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -173,6 +175,13 @@ func TestDecodeDuplicateKeys(t *testing.T) {
 		{"whole data object", head + `"data":{"a":"` + b64 + `"},"data":{"a":"` + b64 + `"}}`, `"data"`, "data"},
 		{"label", head + `"metadata":{"name":"n","labels":{"app":"` + v + `","app":"y"}}}`, `"app"`, "metadata.labels[app]"},
 		{"in a list", head + `"metadata":{"managedFields":[{"manager":"a"},{"manager":"a","operation":"Apply","manager":"b"}]}}`, `"manager"`, "metadata.managedFields[1].manager"},
+		// encoding/json matches field names case-insensitively, so these are the same field too.
+		{"data object in another case", head + `"data":{"a":"` + b64 + `"},"Data":{"a":"` + v + `"}}`, `"Data"`, "Data"},
+		{"kind in capitals", head + `"KIND":"Secret"}`, `"KIND"`, "KIND"},
+		{"stringData with a long s", head + `"stringData":{"a":"` + v + `"},"\u017ftringData":{"a":"y"}}`, `"\u017ftringData"`, "ſtringData"},
+		{"label under other cases", head + `"Metadata":{"Labels":{"a":"1","a":"` + v + `"}}}`, `"a"`, "metadata.labels[a]"},
+		{"labels object twice", head + `"metadata":{"labels":{"a":"1"},"LABELS":{"a":"2"}}}`, `"LABELS"`, "metadata.LABELS"},
+		{"owner reference field", head + `"metadata":{"ownerReferences":[{"uid":"1","UID":"2"}]}}`, `"UID"`, "metadata.ownerReferences[0].UID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := Decode([]byte(tc.in))
@@ -190,9 +199,29 @@ func TestDecodeDuplicateKeys(t *testing.T) {
 			noLeak(t, err, v, b64, "c2VjcmV0")
 		})
 	}
-	// The same key in different objects is no duplicate.
-	in := head + `"metadata":{"name":"a","labels":{"a":"1"},"annotations":{"a":"2"}},"data":{"a":"` + b64 + `"},"stringData":{"a":"x"}}`
-	if _, err := Decode([]byte(in)); err != nil {
-		t.Errorf("the same key in different objects: %v", err)
+	// The same key in different objects, and map keys differing only in case, are no duplicates.
+	for _, in := range []string{
+		head + `"metadata":{"name":"a","labels":{"a":"1"},"annotations":{"a":"2"}},"data":{"a":"` + b64 + `"},"stringData":{"a":"x"}}`,
+		head + `"metadata":{"labels":{"a":"1","A":"2"},"managedFields":[{"fieldsV1":{"f:data":{"f:a":{},"f:A":{}}}}]},"data":{"a":"` + b64 + `","A":"` + b64 + `"}}`,
+	} {
+		if _, err := Decode([]byte(in)); err != nil {
+			t.Errorf("no duplicate: %v", err)
+		}
+	}
+}
+
+// TestFoldKeyMatchesEncodingJSON checks foldKey against encoding/json's own
+// field matching: a key folds like "kind" exactly when json fills Kind.
+func TestFoldKeyMatchesEncodingJSON(t *testing.T) {
+	for _, key := range []string{"kind", "KIND", "kInD", "\u212aind", "k\u0131nd", "k\u0130nd", "kinds", "kin", "ki\u006ed"} {
+		var v struct {
+			Kind string `json:"kind"`
+		}
+		if err := json.Unmarshal([]byte(`{`+strconv.Quote(key)+`:"x"}`), &v); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := foldKey(key) == foldKey("kind"), v.Kind == "x"; got != want {
+			t.Errorf("key %q: foldKey says same field %v, encoding/json %v", key, got, want)
+		}
 	}
 }
