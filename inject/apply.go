@@ -257,9 +257,4 @@ func (a *applier) container(dst, src *corev1.Container, t target) {
 	a.applyMounts(dst, t)
 }
 
-func ptrTrue() *bool {
-	t := true
-	return &t
-}
-
 func isTrue(b *bool) bool { return b != nil && *b }

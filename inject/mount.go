@@ -25,10 +25,48 @@ func (a *applier) volumes() []corev1.Volume {
 	}
 	slices.SortStableFunc(a.added, func(x, y addedVolume) int { return x.order - y.order })
 	out := copyList(src, len(a.added), (*corev1.Volume).DeepCopyInto)
+	var s volumeSlab
+	s.size(a.added)
 	for i := range a.added {
-		out = append(out, a.added[i].want.volume(a.added[i].name))
+		out = append(out, a.added[i].want.volume(a.added[i].name, &s))
 	}
 	return out
+}
+
+// volumeSlab holds what the secret volumes Apply adds point to, in three arrays per
+// Apply instead of a few objects per volume. Each element is handed out once, and item
+// lists are cut with their own capacity, so volumes share no memory.
+type volumeSlab struct {
+	sources []volumeValue
+	items   []corev1.KeyToPath
+	modes   []int32
+}
+
+// volumeValue is what a secret volume points to.
+type volumeValue struct {
+	src      corev1.SecretVolumeSource
+	mode     int32
+	optional bool
+}
+
+// size makes room for the volumes of added.
+func (s *volumeSlab) size(added []addedVolume) {
+	var items, modes int
+	for i := range added {
+		items += len(added[i].want.items)
+		for _, it := range added[i].want.items {
+			if it.Mode != nil {
+				modes++
+			}
+		}
+	}
+	s.sources = make([]volumeValue, 0, len(added))
+	if items > 0 {
+		s.items = make([]corev1.KeyToPath, 0, items)
+	}
+	if modes > 0 {
+		s.modes = make([]int32, 0, modes)
+	}
 }
 
 // wantMount records the mount ref n wants, merging it with a wanted mount of the same
@@ -182,23 +220,36 @@ func (w *wantMount) matches(v *corev1.Volume) bool {
 	return true
 }
 
-// volume builds the secret volume w needs; it shares no memory with the inputs.
-func (w *wantMount) volume(name string) corev1.Volume {
-	s := &corev1.SecretVolumeSource{SecretName: w.secret}
-	if w.items != nil {
-		s.Items = make([]corev1.KeyToPath, len(w.items))
-		for i := range w.items {
-			w.items[i].DeepCopyInto(&s.Items[i])
+// volume builds the secret volume w needs, its pointers into sl; it shares no memory
+// with the inputs.
+func (w *wantMount) volume(name string, sl *volumeSlab) corev1.Volume {
+	v := take(&sl.sources)
+	v.src = corev1.SecretVolumeSource{SecretName: w.secret}
+	switch {
+	case w.items == nil:
+	case len(w.items) == 0:
+		v.src.Items = []corev1.KeyToPath{}
+	default:
+		start := len(sl.items)
+		for _, it := range w.items {
+			if it.Mode != nil {
+				m := take(&sl.modes)
+				*m = *it.Mode
+				it.Mode = m
+			}
+			sl.items = append(sl.items, it)
 		}
+		v.src.Items = sl.items[start:len(sl.items):len(sl.items)]
 	}
 	if w.hasMode {
-		m := w.mode
-		s.DefaultMode = &m
+		v.mode = w.mode
+		v.src.DefaultMode = &v.mode
 	}
 	if w.optional {
-		s.Optional = ptrTrue()
+		v.optional = true
+		v.src.Optional = &v.optional
 	}
-	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: s}}
+	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: &v.src}}
 }
 
 // merged remembers a union of two item lists, so that containers wanting the same
