@@ -26,7 +26,7 @@ const flyteWebhookConfig = "flyte-pod-webhook"
 // annotation is refused with our message.
 func testFlyteWebhook(t *testing.T, c *cluster) {
 	ctx := context.Background()
-	bin := buildExample(t, "flyte-webhook")
+	bin := c.buildExample(t, "flyte-webhook")
 	dir := t.TempDir()
 	kubeconfig := c.writeKubeconfig(t, dir)
 	runProgram(t, bin, "init-certs", "--out-dir", dir)

@@ -15,15 +15,21 @@ import (
 )
 
 // buildExample builds the example program in ../examples/<name> in the library's
-// own module, as a user would, and returns the path of the binary.
-func buildExample(t *testing.T, name string) string {
+// own module, as a user would, once per cluster, and returns the path of the binary.
+func (c *cluster) buildExample(t *testing.T, name string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), name)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if bin, ok := c.examples[name]; ok {
+		return bin
+	}
+	bin := filepath.Join(c.binDir, name)
 	cmd := exec.Command("go", "build", "-o", bin, "./examples/"+name)
 	cmd.Dir = ".."
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./examples/%s: %v\n%s", name, err, out)
 	}
+	c.examples[name] = bin
 	return bin
 }
 

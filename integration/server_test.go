@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"path"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,10 @@ type cluster struct {
 	config *rest.Config
 	// client is built from config.
 	client kubernetes.Interface
+
+	binDir   string            // where example programs are built
+	mu       sync.Mutex        // guards examples
+	examples map[string]string // example name -> built binary
 }
 
 // startCluster starts etcd and a kube-apiserver on loopback ports and returns a
@@ -55,7 +60,7 @@ func startCluster(t *testing.T) *cluster {
 	if err != nil {
 		t.Fatalf("building a clientset: %v", err)
 	}
-	return &cluster{config: config, client: client}
+	return &cluster{config: config, client: client, binDir: t.TempDir(), examples: map[string]string{}}
 }
 
 // namespace creates a fresh namespace for one subtest and returns its name.
