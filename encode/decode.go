@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
@@ -37,9 +36,12 @@ const maxManifest = 3 << 20
 // Decode reads one Secret manifest, JSON or YAML (as pachctl create secret
 // -f and kubectl apply take them). apiVersion must be "v1" and kind
 // "Secret"; unknown fields, a key given twice in one object, several
-// documents, and data values that are not standard padded base64 are errors. stringData is folded into data, winning
-// over a data key of the same name, as the API server does, and the result
-// has TypeMeta set, a non-nil Data and no StringData.
+// documents, and data values that are not standard padded base64 are errors.
+// Field names are case-sensitive, as in the API server's strict decoding
+// ("Data" is an unknown field, although encoding/json would read it as data).
+// stringData is folded into data, winning over a data key of the same name,
+// as the API server does, and the result has TypeMeta set, a non-nil Data
+// and no StringData.
 //
 // A manifest longer than 3 MiB, the most the API server accepts in one
 // request, is refused before it is parsed.
@@ -92,15 +94,12 @@ func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
 		return -1
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(w); err != nil {
 		return jsonError(err, off)
 	}
 	end := dec.InputOffset()
-	if offsets { // JSON converted from YAML has none: yamlToJSON refuses a key given twice
-		if err := duplicateKey(b[:end], off); err != nil {
-			return err
-		}
+	if err := checkKeys(b[:end], off); err != nil {
+		return err
 	}
 	next := end + int64(len(b[end:])-len(bytes.TrimLeft(b[end:], " \t\r\n")))
 	var extra json.RawMessage
@@ -114,14 +113,15 @@ func decodeJSON(b []byte, w *wireSecret, offsets bool) error {
 	}
 }
 
-// duplicateKey reports the first key that appears twice in one object of
-// the valid JSON value b: encoding/json silently keeps the last (or merges
-// two objects), while the YAML path and kubectl's strict decoding refuse it.
-// In the objects decoded into structs, keys are compared as encoding/json
-// matches field names, ignoring case; map keys (data, labels, ...) are
-// compared exactly. The error gives the offset of the second key and its
-// path (the key as written), never a value.
-func duplicateKey(b []byte, off func(int64) int64) error {
+// checkKeys holds the keys of the valid JSON value b to the API server's
+// strict decoding, which encoding/json does not do: in an object decoded into
+// a struct, every key must be one of its field names exactly (encoding/json
+// ignores unknown fields here and matches names ignoring case, so "Data" or
+// "dAtA" would fill data), and no key may appear twice in one object
+// (encoding/json silently keeps the last, or merges two objects). Map keys
+// (data, labels, ...) may be anything. The error gives the offset of the
+// offending key and its path (the key as written), never a value.
+func checkKeys(b []byte, off func(int64) int64) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var stack []*jsonFrame
 	for {
@@ -143,15 +143,14 @@ func duplicateKey(b []byte, off func(int64) int64) error {
 		}
 		if top != nil && top.keys != nil && top.wantKey {
 			key, _ := tok.(string) // b is valid JSON: an object key is a string
-			id := key
-			if top.structure {
-				id = foldKey(key)
+			start += int64(len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n,")))
+			if _, known := top.fields[key]; top.fields != nil && !known {
+				return &DecodeError{Offset: off(start), Field: top.child(key), Reason: "unknown field, not part of a v1 Secret"}
 			}
-			if _, dup := top.keys[id]; dup {
-				start += int64(len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n,")))
-				return &DecodeError{Offset: off(start), Field: top.child(key, false), Reason: "a key appears twice in one object"}
+			if _, dup := top.keys[key]; dup {
+				return &DecodeError{Offset: off(start), Field: top.child(key), Reason: "a key appears twice in one object"}
 			}
-			top.keys[id] = struct{}{}
+			top.keys[key] = struct{}{}
 			top.key, top.wantKey = key, false
 			continue
 		}
@@ -159,7 +158,7 @@ func duplicateKey(b []byte, off func(int64) int64) error {
 		path := ""
 		if top != nil {
 			if top.keys != nil {
-				path, top.wantKey = top.child(top.key, true), true
+				path, top.wantKey = top.child(top.key), true
 			} else {
 				path = top.path + "[" + strconv.Itoa(top.count) + "]"
 				top.count++
@@ -167,41 +166,33 @@ func duplicateKey(b []byte, off func(int64) int64) error {
 		}
 		switch tok {
 		case json.Delim('{'):
-			structure := path == "" || path == "metadata" ||
-				top != nil && (top.path == "metadata.ownerReferences" || top.path == "metadata.managedFields")
-			stack = append(stack, &jsonFrame{path: path, keys: map[string]struct{}{}, structure: structure, wantKey: true})
+			parent := ""
+			if top != nil {
+				parent = top.path
+			}
+			stack = append(stack, &jsonFrame{path: path, keys: map[string]struct{}{}, fields: structFields(path, parent), wantKey: true})
 		case json.Delim('['):
 			stack = append(stack, &jsonFrame{path: path})
 		}
 	}
 }
 
-// jsonFrame is an object or array being read by duplicateKey.
+// jsonFrame is an object or array being read by checkKeys.
 type jsonFrame struct {
-	path      string              // where the value is, as DecodeError.Field writes it
-	keys      map[string]struct{} // keys seen so far; nil for an array
-	structure bool                // an object decoded into a struct: keys ignore case
-	key       string              // an object's last key
-	wantKey   bool                // an object's next token is a key
-	count     int                 // an array's elements so far
+	path    string              // where the value is, as DecodeError.Field writes it
+	keys    map[string]struct{} // keys seen so far; nil for an array
+	fields  map[string]struct{} // an object decoded into a struct: its field names; nil for a map
+	key     string              // an object's last key
+	wantKey bool                // an object's next token is a key
+	count   int                 // an array's elements so far
 }
 
 // child returns the path of key in the object f: in brackets for the keys of
-// a Secret's maps (data[tls.key]), after a dot for fields. With canonical, a
-// known field name written in another case is spelled as in the Secret, so
-// that the path of an object says what it is.
-func (f *jsonFrame) child(key string, canonical bool) string {
+// a Secret's maps (data[tls.key]), after a dot for fields.
+func (f *jsonFrame) child(key string) string {
 	switch f.path {
 	case "data", "stringData", "metadata.labels", "metadata.annotations":
 		return f.path + "[" + key + "]"
-	}
-	if canonical && f.structure {
-		for _, name := range [...]string{"metadata", "data", "stringData", "labels", "annotations", "ownerReferences", "managedFields"} {
-			if foldKey(key) == foldKey(name) {
-				key = name
-				break
-			}
-		}
 	}
 	if f.path == "" {
 		return key
@@ -209,39 +200,50 @@ func (f *jsonFrame) child(key string, canonical bool) string {
 	return f.path + "." + key
 }
 
-// smallestFold returns the smallest rune of r's Unicode simple case folding
-// orbit: unicode.SimpleFold walks the orbit upwards and wraps to its start.
-func smallestFold(r rune) rune {
-	for {
-		next := unicode.SimpleFold(r)
-		if next <= r {
-			return next
-		}
-		r = next
+// structFields returns the JSON field names of the struct decoded from the
+// object at path (in an array at parent), or nil if that object is a map.
+func structFields(path, parent string) map[string]struct{} {
+	switch {
+	case path == "":
+		return wireFields.secret
+	case path == "metadata":
+		return wireFields.meta
+	case parent == "metadata.ownerReferences":
+		return wireFields.ownerReference
+	case parent == "metadata.managedFields":
+		return wireFields.managedFields
 	}
+	return nil
 }
 
-// foldKey folds a field name as encoding/json does when it matches one:
-// ASCII letters to upper case, any other rune to the smallest rune that
-// equals it under Unicode simple case folding.
-func foldKey(key string) string {
-	var b strings.Builder
-	b.Grow(len(key))
-	for _, r := range key {
+// wireFields are the JSON field names of the structs a manifest decodes
+// into: the only objects whose keys are field names. It is never modified.
+var wireFields = struct {
+	secret, meta, ownerReference, managedFields map[string]struct{}
+}{
+	secret:         jsonFieldNames(reflect.TypeFor[wireSecret]()),
+	meta:           jsonFieldNames(reflect.TypeFor[metav1.ObjectMeta]()),
+	ownerReference: jsonFieldNames(reflect.TypeFor[metav1.OwnerReference]()),
+	managedFields:  jsonFieldNames(reflect.TypeFor[metav1.ManagedFieldsEntry]()),
+}
+
+// jsonFieldNames returns the names encoding/json gives the fields of the
+// struct type t (none of these structs embeds another).
+func jsonFieldNames(t reflect.Type) map[string]struct{} {
+	names := make(map[string]struct{}, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		switch {
-		case 'a' <= r && r <= 'z':
-			r -= 'a' - 'A'
-		case r >= utf8.RuneSelf:
-			r = smallestFold(r)
+		case !f.IsExported() || name == "-":
+			continue
+		case name == "":
+			name = f.Name
 		}
-		b.WriteRune(r)
+		names[name] = struct{}{}
 	}
-	return b.String()
+	return names
 }
-
-// unknownField extracts the field name from encoding/json's unknown-field
-// error, the one decoder message that names no value.
-var unknownField = regexp.MustCompile(`^json: unknown field "((?:[^"\\]|\\.)*)"$`)
 
 // jsonError rewrites an encoding/json error without any input text.
 func jsonError(err error, off func(int64) int64) error {
@@ -258,12 +260,6 @@ func jsonError(err error, off func(int64) int64) error {
 		return &DecodeError{Offset: off(te.Offset), Field: f, Reason: "expected a value of type " + te.Type.String()}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &DecodeError{Offset: -1, Reason: "unexpected end of input"}
-	}
-	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
-		name, uerr := strconv.Unquote(`"` + m[1] + `"`)
-		if uerr == nil {
-			return &DecodeError{Offset: -1, Field: name, Reason: "unknown field, not part of a v1 Secret"}
-		}
 	}
 	return &DecodeError{Offset: -1, Reason: "a field holds a value of the wrong form"}
 }

@@ -1,9 +1,7 @@
 package encode
 
 import (
-	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -56,8 +54,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"json truncated", `{"apiVersion":"v1","data":{"a":"` + v, DecodeError{Offset: -1, Reason: "unexpected end of input"}},
 		{"two json objects", `{"apiVersion":"v1","kind":"Secret"} {"a":"` + v + `"}`, DecodeError{Offset: 36, Reason: "several documents, expected one Secret"}},
 		{"json garbage after", `{"apiVersion":"v1","kind":"Secret"} ` + v, DecodeError{Offset: 36, Reason: "unexpected data after the Secret"}},
-		{"unknown field", `{"apiVersion":"v1","kind":"Secret","spec":{"x":"` + v + `"}}`, DecodeError{Offset: -1, Field: "spec", Reason: "unknown field, not part of a v1 Secret"}},
-		{"unknown metadata field", "apiVersion: v1\nkind: Secret\nmetadata:\n  nam: x\n", DecodeError{Offset: -1, Field: "nam", Reason: "unknown field, not part of a v1 Secret"}},
+		{"unknown field", `{"apiVersion":"v1","kind":"Secret","spec":{"x":"` + v + `"}}`, DecodeError{Offset: 35, Field: "spec", Reason: "unknown field, not part of a v1 Secret"}},
+		{"unknown metadata field", "apiVersion: v1\nkind: Secret\nmetadata:\n  nam: x\n", DecodeError{Offset: -1, Field: "metadata.nam", Reason: "unknown field, not part of a v1 Secret"}},
 		{"wrong kind", `{"apiVersion":"v1","kind":"ConfigMap"}`, DecodeError{Offset: -1, Field: "kind", Reason: `must be "Secret"`}},
 		{"missing kind", `{"apiVersion":"v1"}`, DecodeError{Offset: -1, Field: "kind", Reason: `must be "Secret"`}},
 		{"wrong apiVersion", `{"apiVersion":"v2","kind":"Secret"}`, DecodeError{Offset: -1, Field: "apiVersion", Reason: `must be "v1"`}},
@@ -175,13 +173,6 @@ func TestDecodeDuplicateKeys(t *testing.T) {
 		{"whole data object", head + `"data":{"a":"` + b64 + `"},"data":{"a":"` + b64 + `"}}`, `"data"`, "data"},
 		{"label", head + `"metadata":{"name":"n","labels":{"app":"` + v + `","app":"y"}}}`, `"app"`, "metadata.labels[app]"},
 		{"in a list", head + `"metadata":{"managedFields":[{"manager":"a"},{"manager":"a","operation":"Apply","manager":"b"}]}}`, `"manager"`, "metadata.managedFields[1].manager"},
-		// encoding/json matches field names case-insensitively, so these are the same field too.
-		{"data object in another case", head + `"data":{"a":"` + b64 + `"},"Data":{"a":"` + v + `"}}`, `"Data"`, "Data"},
-		{"kind in capitals", head + `"KIND":"Secret"}`, `"KIND"`, "KIND"},
-		{"stringData with a long s", head + `"stringData":{"a":"` + v + `"},"\u017ftringData":{"a":"y"}}`, `"\u017ftringData"`, "ſtringData"},
-		{"label under other cases", head + `"Metadata":{"Labels":{"a":"1","a":"` + v + `"}}}`, `"a"`, "metadata.labels[a]"},
-		{"labels object twice", head + `"metadata":{"labels":{"a":"1"},"LABELS":{"a":"2"}}}`, `"LABELS"`, "metadata.LABELS"},
-		{"owner reference field", head + `"metadata":{"ownerReferences":[{"uid":"1","UID":"2"}]}}`, `"UID"`, "metadata.ownerReferences[0].UID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := Decode([]byte(tc.in))
@@ -210,18 +201,64 @@ func TestDecodeDuplicateKeys(t *testing.T) {
 	}
 }
 
-// TestFoldKeyMatchesEncodingJSON checks foldKey against encoding/json's own
-// field matching: a key folds like "kind" exactly when json fills Kind.
-func TestFoldKeyMatchesEncodingJSON(t *testing.T) {
-	for _, key := range []string{"kind", "KIND", "kInD", "\u212aind", "k\u0131nd", "k\u0130nd", "kinds", "kin", "ki\u006ed"} {
-		var v struct {
-			Kind string `json:"kind"`
-		}
-		if err := json.Unmarshal([]byte(`{`+strconv.Quote(key)+`:"x"}`), &v); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := foldKey(key) == foldKey("kind"), v.Kind == "x"; got != want {
-			t.Errorf("key %q: foldKey says same field %v, encoding/json %v", key, got, want)
-		}
+// TestDecodeFieldNamesExact: field names are case-sensitive, as in the API
+// server's strict decoding, although encoding/json matches them ignoring
+// case. A name in another case is an unknown field, reported with its path
+// (and, for JSON, its byte offset), never a value.
+func TestDecodeFieldNamesExact(t *testing.T) {
+	const head = `{"apiVersion":"v1","kind":"Secret",`
+	v := secretValue
+	b64 := "c2VjcmV0LXZhbHVl"
+	for _, tc := range []struct {
+		name, in string
+		at       string // the unknown key as written, found from the end of in; "" for YAML (no offset)
+		field    string
+	}{
+		{"fuzz crash input", `{"ApiVersion":"v1","kind":"Secret","dAtA":{"\u007f":""}}`, `"ApiVersion"`, "ApiVersion"},
+		{"data in capitals", head + `"Data":{"a":"` + b64 + `"}}`, `"Data"`, "Data"},
+		{"data in mixed case", head + `"dAtA":{"a":"` + b64 + `"}}`, `"dAtA"`, "dAtA"},
+		{"kind in capitals", `{"apiVersion":"v1","KIND":"Secret"}`, `"KIND"`, "KIND"},
+		{"data after data", head + `"data":{"a":"` + b64 + `"},"Data":{"a":"` + v + `"}}`, `"Data"`, "Data"},
+		{"stringData with a long s", head + `"\u017ftringData":{"a":"` + v + `"}}`, `"\u017ftringData"`, "ſtringData"},
+		{"kind with a Kelvin sign", `{"apiVersion":"v1","\u212aind":"Secret"}`, `"\u212aind"`, "\u212aind"},
+		{"type in capitals", head + `"Type":"Opaque"}`, `"Type"`, "Type"},
+		{"immutable in capitals", head + `"IMMUTABLE":true}`, `"IMMUTABLE"`, "IMMUTABLE"},
+		{"metadata in capitals", head + `"Metadata":{"name":"n"}}`, `"Metadata"`, "Metadata"},
+		{"metadata name", head + `"metadata":{"Name":"n"}}`, `"Name"`, "metadata.Name"},
+		{"labels", head + `"metadata":{"Labels":{"a":"` + v + `"}}}`, `"Labels"`, "metadata.Labels"},
+		{"owner reference field", head + `"metadata":{"ownerReferences":[{"uid":"1"},{"UID":"` + v + `"}]}}`, `"UID"`, "metadata.ownerReferences[1].UID"},
+		{"managed fields entry", head + `"metadata":{"managedFields":[{"Manager":"a"}]}}`, `"Manager"`, "metadata.managedFields[0].Manager"},
+		{"unknown field anywhere", head + `"metadata":{"name":"n","spec":{"x":"` + v + `"}}}`, `"spec"`, "metadata.spec"},
+		{"yaml apiVersion", "ApiVersion: v1\nkind: Secret\n", "", "ApiVersion"},
+		{"yaml data", "apiVersion: v1\nkind: Secret\nDATA:\n  a: " + b64 + "\n", "", "DATA"},
+		{"yaml metadata name", "apiVersion: v1\nkind: Secret\nmetadata:\n  NAME: x\n", "", "metadata.NAME"},
+		{"yaml flow mapping", "# c\n{apiVersion: v1, kind: Secret, stringdata: {a: " + v + "}}", "", "stringdata"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Decode([]byte(tc.in))
+			if s != nil {
+				t.Error("a Secret returned with an unknown field")
+			}
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("want a *DecodeError, got %T", err)
+			}
+			want := DecodeError{Offset: -1, Field: tc.field, Reason: "unknown field, not part of a v1 Secret"}
+			if tc.at != "" {
+				want.Offset = int64(strings.LastIndex(tc.in, tc.at))
+			}
+			if diff := cmp.Diff(want, *de); diff != "" {
+				t.Errorf("DecodeError (-want +got):\n%s", diff)
+			}
+			noLeak(t, err, v, b64, "c2VjcmV0")
+		})
+	}
+	// Map keys are no field names: any case is kept as written.
+	got, err := Decode([]byte(head + `"metadata":{"name":"n","labels":{"Data":"x"},"annotations":{"KIND":"y"}},"data":{"Data":"` + b64 + `"},"stringData":{"Kind":"z"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Data", "Kind"}, sortedKeys(got.Data)); diff != "" {
+		t.Errorf("data keys (-want +got):\n%s", diff)
 	}
 }
