@@ -374,6 +374,9 @@ func (w *wireSecret) secret() (*corev1.Secret, error) {
 	if w.Kind != "Secret" {
 		return nil, &DecodeError{Offset: -1, Field: "kind", Reason: `must be "Secret"`}
 	}
+	if err := checkTimes(&w.Metadata); err != nil {
+		return nil, err
+	}
 	s := &corev1.Secret{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: w.Metadata,
@@ -405,6 +408,33 @@ func (w *wireSecret) secret() (*corev1.Secret, error) {
 		s.Data[k] = []byte(text)
 	}
 	return s, nil
+}
+
+// checkTimes refuses a time in m that metav1.Time reads but would write as a
+// year outside 0000 to 9999 (it writes UTC: "9999-12-31T23:59:59-01:00" is
+// read, then written as year 10000, which nothing reads back).
+func checkTimes(m *metav1.ObjectMeta) error {
+	check := func(t *metav1.Time, field string) error {
+		if t == nil || t.IsZero() {
+			return nil
+		}
+		if y := t.UTC().Year(); y < 0 || y > 9999 {
+			return &DecodeError{Offset: -1, Field: field, Reason: "a time whose year in UTC is outside 0000 to 9999"}
+		}
+		return nil
+	}
+	if err := check(&m.CreationTimestamp, "metadata.creationTimestamp"); err != nil {
+		return err
+	}
+	if err := check(m.DeletionTimestamp, "metadata.deletionTimestamp"); err != nil {
+		return err
+	}
+	for i := range m.ManagedFields {
+		if err := check(m.ManagedFields[i].Time, "metadata.managedFields["+strconv.Itoa(i)+"].time"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // jsonString reads a JSON string or null (read as empty, as the API server

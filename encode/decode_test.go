@@ -75,6 +75,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"yaml syntax", "apiVersion: v1\nkind: Secret\ndata:\n  a: [" + v + "\n", DecodeError{Offset: -1, Line: 4, Reason: "invalid YAML"}},
 		{"yaml syntax in second document", "# c\n---\napiVersion: v1\nkind: Secret\ndata:\n  a: \"" + v + "\n", DecodeError{Offset: -1, Line: 7, Reason: "invalid YAML"}},
 		{"yaml duplicate key", "apiVersion: v1\nkind: Secret\ndata:\n  a: " + v + "\n  a: " + v + "\n", DecodeError{Offset: -1, Line: 5, Reason: "invalid YAML: a mapping key appears twice"}},
+		{"time after year 9999 in UTC", `{"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":"9999-12-31T23:59:59-23:59"}}`, DecodeError{Offset: -1, Field: "metadata.creationTimestamp", Reason: "a time whose year in UTC is outside 0000 to 9999"}},
+		{"time before year 0 in UTC", "apiVersion: v1\nkind: Secret\nmetadata:\n  deletionTimestamp: \"0000-01-01T00:00:00+00:01\"\n", DecodeError{Offset: -1, Field: "metadata.deletionTimestamp", Reason: "a time whose year in UTC is outside 0000 to 9999"}},
+		{"managed fields time", `{"apiVersion":"v1","kind":"Secret","metadata":{"managedFields":[{"manager":"a"},{"time":"9999-12-31T23:00:00-01:00"}]}}`, DecodeError{Offset: -1, Field: "metadata.managedFields[1].time", Reason: "a time whose year in UTC is outside 0000 to 9999"}},
 		{"bad timestamp", `{"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":"` + v + `"}}`, DecodeError{Offset: -1, Reason: "a field holds a value of the wrong form"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
