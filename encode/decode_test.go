@@ -50,6 +50,7 @@ func TestDecodeErrors(t *testing.T) {
 		want     DecodeError
 	}{
 		{"empty", " \n", DecodeError{Offset: -1, Reason: "empty manifest, expected one Secret"}},
+		{"over 3 MiB", "# " + v + strings.Repeat(" ", 3<<20), DecodeError{Offset: -1, Reason: "manifest is 3145755 bytes, more than the 3145728 bytes (3 MiB) the API server accepts in one request"}},
 		{"json syntax", `{"apiVersion":"v1","data":{"a":` + v + `}}`, DecodeError{Offset: 32, Reason: "invalid JSON"}},
 		{"json truncated", `{"apiVersion":"v1","data":{"a":"` + v, DecodeError{Offset: -1, Reason: "unexpected end of input"}},
 		{"two json objects", `{"apiVersion":"v1","kind":"Secret"} {"a":"` + v + `"}`, DecodeError{Offset: 36, Reason: "several documents, expected one Secret"}},
@@ -88,6 +89,9 @@ func TestDecodeErrors(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, *de); diff != "" {
 				t.Errorf("DecodeError (-want +got):\n%s", diff)
+			}
+			if !decodeReasons.MatchString(de.Reason) {
+				t.Errorf("reason %q missing from decodeReasons, the list FuzzDecode allows", de.Reason)
 			}
 			noLeak(t, err, v, "1234")
 		})

@@ -20,7 +20,8 @@ var decodeReasons = regexp.MustCompile(`^(empty manifest, expected one Secret|in
 	`several documents, expected one Secret|unexpected data after the Secret|unknown field, not part of a v1 Secret|` +
 	`must be "v1"|must be "Secret"|invalid base64( at byte \d+ of the value)?|expected a JSON object \(a Secret\)|` +
 	`expected a value of type [][a-zA-Z0-9.*]+|expected a (base64 )?string|no document, expected one Secret|invalid YAML(: a mapping key appears twice|: content after the end of the document)?|` +
-	`a field holds a value of the wrong form|a key appears twice in one object|a time whose year in UTC is outside 0000 to 9999)$`)
+	`a field holds a value of the wrong form|a key appears twice in one object|a time whose year in UTC is outside 0000 to 9999|` +
+	`manifest is \d+ bytes, more than the \d+ bytes \(3 MiB\) the API server accepts in one request)$`)
 
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"apiVersion":"v1","kind":"Secret","metadata":{"name":"a"},"data":{"k":"dg=="},"stringData":{"s":"x"}}`))
