@@ -49,8 +49,10 @@
 // # Manifests
 //
 // Decode reads one JSON or YAML Secret (stringData folded into data, as the
-// API server does) and Marshal writes one with sorted maps; Decode(Marshal(s))
-// equals s for every Secret this package builds or decodes. Validate checks
+// API server does; field names case-sensitive, as in the server's strict
+// decoding) and Marshal writes one with sorted maps, refusing a data key the
+// server would refuse; Decode(Marshal(s)) equals s for every Secret this
+// package builds or decodes that Validate accepts. Validate checks
 // what the API server's ValidateSecret checks, except that it also requires
 // .dockercfg and .dockerconfigjson to be JSON objects (the server lets
 // "null" pass) and checks the tree annotation.
