@@ -65,7 +65,20 @@ type applier struct {
 	envs   []wantEnv
 	froms  []wantEnvFrom
 	mounts []wantMount
+
+	// indexes of long lists (see index): the wanted entries and the container's own
+	// entries, reset for each container; the volumes added and the pod's own volumes
+	wantedEnv, wantedMount index[string]
+	wantedFrom             index[fromKey]
+	hasEnv, hasMount       index[string]
+	hasFrom                index[fromKey]
+	addedHash              index[uint64]
+	addedName, podVolume   index[string]
+	merged                 index[mergeKey]
 }
+
+// fromKey is what identifies an envFrom entry from a Secret.
+type fromKey struct{ secret, prefix string }
 
 // target is the container being worked on, for error paths (built only on error).
 type target struct {
@@ -195,9 +208,22 @@ func validateWithEnv(env []corev1.EnvVar) field.ErrorList {
 // validateContainers checks that every container a ref names exists and can receive secrets.
 func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref) field.ErrorList {
 	var errs field.ErrorList
+	var names map[string]struct{} // for a pod of many containers, instead of scans
+	if len(spec.Containers)+len(spec.InitContainers) > smallList {
+		names = make(map[string]struct{}, len(spec.Containers)+len(spec.InitContainers))
+		for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+			for i := range cs {
+				names[cs[i].Name] = struct{}{}
+			}
+		}
+	}
 	for i := range refs {
 		for j, name := range refs[i].Containers {
-			if hasContainer(spec.Containers, name) || hasContainer(spec.InitContainers, name) {
+			if names != nil {
+				if _, ok := names[name]; ok {
+					continue
+				}
+			} else if hasContainer(spec.Containers, name) || hasContainer(spec.InitContainers, name) {
 				continue
 			}
 			fp := field.NewPath("refs").Index(i).Child("containers").Index(j)
@@ -223,6 +249,12 @@ func hasContainer(cs []corev1.Container, name string) bool {
 // container makes dst a copy of src that has what the refs reaching src want.
 func (a *applier) container(dst, src *corev1.Container, t target) {
 	a.envs, a.froms, a.mounts = a.envs[:0], a.froms[:0], a.mounts[:0]
+	a.wantedEnv.reset()
+	a.wantedFrom.reset()
+	a.wantedMount.reset()
+	a.hasEnv.reset()
+	a.hasFrom.reset()
+	a.hasMount.reset()
 	for i := range a.refs {
 		n := &a.refs[i]
 		if !n.reaches(src.Name, t.init, a.cfg.noInit) {
@@ -246,6 +278,7 @@ func (a *applier) container(dst, src *corev1.Container, t target) {
 			a.wantEnv(t, wantEnv{name: a.cfg.env[k].Name, src: source{ref: k, withEnv: true}, kind: envPlain, plain: &a.cfg.env[k]})
 		}
 	}
+	a.settleMounts(t)
 	rest := *src
 	rest.Env, rest.EnvFrom, rest.VolumeMounts = nil, nil, nil
 	rest.DeepCopyInto(dst)

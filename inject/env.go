@@ -11,11 +11,8 @@ import (
 // wantEnv records w, unless an identical variable is already wanted; a different one of
 // the same name is an error.
 func (a *applier) wantEnv(t target, w wantEnv) {
-	for i := range a.envs {
+	if i := a.wantedEnv.find(len(a.envs), w.name, func(i int) string { return a.envs[i].name }); i >= 0 {
 		o := &a.envs[i]
-		if o.name != w.name {
-			continue
-		}
 		if !o.same(&w) {
 			a.errs = append(a.errs, field.Forbidden(sourcePath(w.src), fmt.Sprintf(
 				"container %q: %s sets env var %q from %s, but %s sets it from %s",
@@ -87,11 +84,9 @@ func (w *wantEnv) matches(e *corev1.EnvVar) bool {
 
 // wantEnvFrom records w unless it is already wanted.
 func (a *applier) wantEnvFrom(t target, w wantEnvFrom) {
-	for i := range a.froms {
+	k := fromKey{w.secret, w.prefix}
+	if i := a.wantedFrom.find(len(a.froms), k, func(i int) fromKey { return fromKey{a.froms[i].secret, a.froms[i].prefix} }); i >= 0 {
 		o := &a.froms[i]
-		if o.secret != w.secret || o.prefix != w.prefix {
-			continue
-		}
 		if o.optional != w.optional {
 			a.errs = append(a.errs, field.Forbidden(sourcePath(w.src), fmt.Sprintf(
 				"container %q: %s wants envFrom %s, but %s wants %s",
@@ -106,13 +101,7 @@ func (a *applier) applyEnv(c *corev1.Container, t target) {
 	orig := len(c.Env)
 	for i := range a.envs {
 		w := &a.envs[i]
-		idx := -1
-		for k := 0; k < orig; k++ {
-			if c.Env[k].Name == w.name {
-				idx = k
-				break
-			}
-		}
+		idx := a.hasEnv.find(orig, w.name, func(k int) string { return c.Env[k].Name })
 		if idx < 0 {
 			c.Env = append(c.Env, w.build(&a.slab))
 			continue
@@ -135,14 +124,12 @@ func (a *applier) applyEnvFrom(c *corev1.Container, t target) {
 	orig := len(c.EnvFrom)
 	for i := range a.froms {
 		w := &a.froms[i]
-		idx := -1
-		for k := 0; k < orig; k++ {
-			e := &c.EnvFrom[k]
-			if e.SecretRef != nil && e.SecretRef.Name == w.secret && e.Prefix == w.prefix {
-				idx = k
-				break
+		idx := a.hasFrom.find(orig, fromKey{w.secret, w.prefix}, func(k int) fromKey {
+			if e := &c.EnvFrom[k]; e.SecretRef != nil {
+				return fromKey{e.SecretRef.Name, e.Prefix}
 			}
-		}
+			return fromKey{secret: "\x00"} // a ConfigMap: no Secret is called so (DNS names)
+		})
 		if idx < 0 {
 			c.EnvFrom = append(c.EnvFrom, w.build(&a.slab))
 			continue

@@ -72,11 +72,8 @@ func (s *volumeSlab) size(added []addedVolume) {
 // wantMount records the mount ref n wants, merging it with a wanted mount of the same
 // Secret at the same path.
 func (a *applier) wantMount(t target, n *nref, src source) {
-	for i := range a.mounts {
+	if i := a.wantedMount.find(len(a.mounts), n.mountPath, func(i int) string { return a.mounts[i].path }); i >= 0 {
 		m := &a.mounts[i]
-		if m.path != n.mountPath {
-			continue
-		}
 		if m.secret != n.r.Secret || m.hasMode != n.hasMode || m.mode != n.mode || m.optional != n.r.Optional || (m.items == nil) != (n.items == nil) {
 			w := wantMount{secret: n.r.Secret, items: n.items, hasMode: n.hasMode, mode: n.mode, optional: n.r.Optional}
 			a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
@@ -84,7 +81,15 @@ func (a *applier) wantMount(t target, n *nref, src source) {
 				t.name, describeSource(src), w.describe(), n.mountPath, describeSource(m.src), m.describe())))
 			return
 		}
-		if m.items != nil && !itemsSubset(m.items, n.items) {
+		switch {
+		case m.items == nil:
+		case m.extra != nil || len(m.items)+len(n.items) > smallList:
+			// A long list is merged once, by settleMounts, instead of once per ref.
+			if m.extra == nil {
+				m.extra = make([]corev1.KeyToPath, 0, 2*len(n.items)+smallList)
+			}
+			m.extra = append(m.extra, n.items...)
+		case !itemsSubset(m.items, n.items):
 			m.items = a.merge(m.items, n.items)
 			if p, ok := clashingPath(m.items); ok {
 				a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
@@ -98,8 +103,39 @@ func (a *applier) wantMount(t target, n *nref, src source) {
 		hasMode: n.hasMode, mode: n.mode, optional: n.r.Optional})
 }
 
-// clashingPath returns a path that two different items claim.
+// settleMounts merges the items that wantMount set aside for long lists.
+func (a *applier) settleMounts(t target) {
+	for i := range a.mounts {
+		m := &a.mounts[i]
+		if m.extra == nil {
+			continue
+		}
+		m.items = mergeItems(m.items, m.extra)
+		m.extra = nil
+		if p, ok := clashingPath(m.items); ok {
+			a.errs = append(a.errs, field.Forbidden(sourcePath(m.src), fmt.Sprintf(
+				"container %q: %s and the refs merged with it put different keys of Secret %q at the same file %q under %q",
+				t.name, describeSource(m.src), m.secret, p, m.path)))
+		}
+	}
+}
+
+// clashingPath returns a path that two different items claim: for a short list the
+// first item's that has one, for a long list the least such path.
 func clashingPath(items []corev1.KeyToPath) (string, bool) {
+	if len(items) > smallList {
+		paths := make([]string, len(items))
+		for i := range items {
+			paths[i] = items[i].Path
+		}
+		slices.Sort(paths)
+		for i := 1; i < len(paths); i++ {
+			if paths[i] == paths[i-1] {
+				return paths[i], true
+			}
+		}
+		return "", false
+	}
 	for i := range items {
 		for j := i + 1; j < len(items); j++ {
 			if items[i].Path == items[j].Path {
@@ -116,13 +152,7 @@ func (a *applier) applyMounts(c *corev1.Container, t target) {
 		w := &a.mounts[i]
 		name, hash, exists := a.volumeFor(w)
 		ours := corev1.VolumeMount{Name: name, ReadOnly: true, MountPath: w.path}
-		idx := -1
-		for k := 0; k < orig; k++ {
-			if c.VolumeMounts[k].MountPath == w.path {
-				idx = k
-				break
-			}
-		}
+		idx := a.hasMount.find(orig, w.path, func(k int) string { return c.VolumeMounts[k].MountPath })
 		switch {
 		case idx < 0:
 			c.VolumeMounts = append(c.VolumeMounts, ours)
@@ -146,12 +176,25 @@ func (a *applier) applyMounts(c *corev1.Container, t target) {
 // volumeFor returns the name of the volume w needs, its content hash, and whether the pod
 // (or this Apply) already has it.
 func (a *applier) volumeFor(w *wantMount) (name string, hash uint64, exists bool) {
-	for i := range a.added {
-		if v := &a.added[i]; v.want.same(w) {
+	if len(a.added) <= smallList {
+		if v := a.addedSame(w); v != nil {
 			return v.name, v.hash, true
 		}
+		hash = volumeHash(w.secret, w.items, w.hasMode, w.mode, w.optional)
+	} else {
+		// Equal wants have equal hashes: the first added volume with w's hash is w's,
+		// unless (by a 64-bit chance) another content has the same hash; a scan settles that.
+		hash = volumeHash(w.secret, w.items, w.hasMode, w.mode, w.optional)
+		if i := a.addedHash.find(len(a.added), hash, func(i int) uint64 { return a.added[i].hash }); i >= 0 {
+			v := &a.added[i]
+			if !v.want.same(w) {
+				v = a.addedSame(w)
+			}
+			if v != nil {
+				return v.name, v.hash, true
+			}
+		}
 	}
-	hash = volumeHash(w.secret, w.items, w.hasMode, w.mode, w.optional)
 	for salt := 0; ; salt++ {
 		name = volumeName(w.secret, saltHash(hash, salt))
 		if v := a.userVolume(name); v != nil {
@@ -160,18 +203,27 @@ func (a *applier) volumeFor(w *wantMount) (name string, hash uint64, exists bool
 			}
 			continue
 		}
-		if slices.ContainsFunc(a.added, func(v addedVolume) bool { return v.name == name }) {
+		if a.addedName.find(len(a.added), name, func(i int) string { return a.added[i].name }) >= 0 {
 			continue // another content's name, by a 40-bit chance; ours was found above if added
 		}
 		return name, hash, false
 	}
 }
 
-func (a *applier) userVolume(name string) *corev1.Volume {
-	for i := range a.src.Volumes {
-		if a.src.Volumes[i].Name == name {
-			return &a.src.Volumes[i]
+// addedSame returns the added volume w needs, or nil.
+func (a *applier) addedSame(w *wantMount) *addedVolume {
+	for i := range a.added {
+		if v := &a.added[i]; v.want.same(w) {
+			return v
 		}
+	}
+	return nil
+}
+
+func (a *applier) userVolume(name string) *corev1.Volume {
+	vs := a.src.Volumes
+	if i := a.podVolume.find(len(vs), name, func(i int) string { return vs[i].Name }); i >= 0 {
+		return &vs[i]
 	}
 	return nil
 }
@@ -260,17 +312,22 @@ type merged struct {
 
 // merge returns the union of two sorted item lists.
 func (a *applier) merge(x, y []corev1.KeyToPath) []corev1.KeyToPath {
-	for _, m := range a.merges {
-		if sameSlice(m.a, x) && sameSlice(m.b, y) {
-			return m.out
-		}
+	if len(x) == 0 || len(y) == 0 {
+		return mergeItems(x, y)
+	}
+	k := mergeKey{&x[0], &y[0], len(x), len(y)}
+	if i := a.merged.find(len(a.merges), k, func(i int) mergeKey { return a.merges[i].key() }); i >= 0 {
+		return a.merges[i].out
 	}
 	out := mergeItems(x, y)
 	a.merges = append(a.merges, merged{x, y, out})
 	return out
 }
 
-// sameSlice reports whether two non-empty slices are the same memory.
-func sameSlice[T any](x, y []T) bool {
-	return len(x) == len(y) && len(x) > 0 && &x[0] == &y[0]
+// mergeKey identifies two non-empty slices by their memory.
+type mergeKey struct {
+	a, b   *corev1.KeyToPath
+	la, lb int
 }
+
+func (m *merged) key() mergeKey { return mergeKey{&m.a[0], &m.b[0], len(m.a), len(m.b)} }

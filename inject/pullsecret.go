@@ -1,8 +1,6 @@
 package inject
 
 import (
-	"slices"
-
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -19,12 +17,13 @@ func (a *applier) pullSecrets() []corev1.LocalObjectReference {
 		}
 	}
 	out := copyList(src, extra, (*corev1.LocalObjectReference).DeepCopyInto)
+	var listed index[string]
 	for i := range a.refs {
 		n := &a.refs[i]
 		if n.r.As != secretspec.PullSecret {
 			continue
 		}
-		if slices.ContainsFunc(out, func(r corev1.LocalObjectReference) bool { return r.Name == n.r.Secret }) {
+		if listed.find(len(out), n.r.Secret, func(i int) string { return out[i].Name }) >= 0 {
 			continue
 		}
 		out = append(out, corev1.LocalObjectReference{Name: n.r.Secret})

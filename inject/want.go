@@ -19,6 +19,8 @@ type nref struct {
 	mode      int32
 	command   string // GitSSH: GIT_SSH_COMMAND
 	keyMode   int32  // GitSSH: the key item's mode (its Mode points here)
+
+	containers map[string]struct{} // r.Containers as a set, when it is long
 }
 
 // normalize turns refs into nrefs. The items of every ref live in one new backing array
@@ -42,6 +44,12 @@ func normalize(refs []secretspec.Ref) []nref {
 		n.r, n.key, n.mountPath = r, r.Key, r.MountPath
 		if r.Mode != nil {
 			n.hasMode, n.mode = true, *r.Mode
+		}
+		if len(r.Containers) > smallList {
+			n.containers = make(map[string]struct{}, len(r.Containers))
+			for _, c := range r.Containers {
+				n.containers[c] = struct{}{}
+			}
 		}
 		start := len(backing)
 		switch r.As {
@@ -122,6 +130,10 @@ func (n *nref) reaches(name string, init, noInit bool) bool {
 	if len(n.r.Containers) == 0 {
 		return !init || !noInit
 	}
+	if n.containers != nil {
+		_, ok := n.containers[name]
+		return ok
+	}
 	return slices.Contains(n.r.Containers, name)
 }
 
@@ -161,6 +173,7 @@ type wantMount struct {
 	path     string
 	secret   string
 	items    []corev1.KeyToPath
+	extra    []corev1.KeyToPath // items of later refs, merged by settleMounts (long lists only)
 	hasMode  bool
 	mode     int32
 	optional bool

@@ -2,6 +2,7 @@ package secretspec
 
 import (
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -380,6 +381,10 @@ func validateMode(m int32, parent *field.Path, child string) field.ErrorList {
 	return nil
 }
 
+// smallNames is the longest container list checked for duplicates by a scan; a longer
+// one uses a set, so that the check stays linear.
+const smallNames = 16
+
 func validateContainers(names []string, parent *field.Path, child string) field.ErrorList {
 	if names == nil {
 		return nil
@@ -389,6 +394,10 @@ func validateContainers(names []string, parent *field.Path, child string) field.
 			"an empty list selects no container; leave it unset (nil) for every container")}
 	}
 	var errs field.ErrorList
+	var seen map[string]struct{} // for a long list, instead of a scan of the names before
+	if len(names) > smallNames {
+		seen = make(map[string]struct{}, len(names))
+	}
 	for i, name := range names {
 		if name == "" {
 			errs = append(errs, field.Required(parent.Child(child).Index(i), "a container name"))
@@ -400,11 +409,15 @@ func validateContainers(names []string, parent *field.Path, child string) field.
 				errs = append(errs, field.Invalid(cp, name, msg))
 			}
 		}
-		for _, prev := range names[:i] {
-			if prev == name {
-				errs = append(errs, field.Duplicate(parent.Child(child).Index(i), name))
-				break
-			}
+		var dup bool
+		if seen != nil {
+			_, dup = seen[name]
+			seen[name] = struct{}{}
+		} else {
+			dup = slices.Contains(names[:i], name)
+		}
+		if dup {
+			errs = append(errs, field.Duplicate(parent.Child(child).Index(i), name))
 		}
 	}
 	return errs
