@@ -1,0 +1,31 @@
+package inject
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// TestIndexFind checks index.find against a scan, for lists that grow past smallList,
+// shrink back to empty after a reset, and hold repeated keys (find returns the first).
+func TestIndexFind(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var x index[string]
+	for round := range 3 {
+		var list []string
+		x.reset()
+		for len(list) < 4*smallList {
+			list = append(list, "k"+strconv.Itoa(r.IntN(3*smallList)))
+			for k := range 3 * smallList {
+				key := "k" + strconv.Itoa(k)
+				for _, n := range []int{len(list), len(list) / 2} { // the whole list, or a shorter prefix than is indexed
+					want := slices.Index(list[:n], key)
+					if got := x.find(n, key, func(i int) string { return list[i] }); got != want {
+						t.Fatalf("round %d, %d entries, key %q: find = %d, want %d", round, n, key, got, want)
+					}
+				}
+			}
+		}
+	}
+}
