@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -156,7 +157,9 @@ func (a *applier) applyMounts(c *corev1.Container, t target) {
 		switch {
 		case idx < 0:
 			c.VolumeMounts = append(c.VolumeMounts, ours)
-		case c.VolumeMounts[idx] == ours:
+		case equality.Semantic.DeepEqual(c.VolumeMounts[idx], ours):
+			// Compared field by field through apimachinery: VolumeMount gains fields (slices
+			// among them, e.g. bindMountOptions in k8s.io/api v0.37) that == cannot compare.
 		case a.cfg.policy == ConflictFail:
 			a.errs = append(a.errs, field.Forbidden(t.path("volumeMounts", idx), fmt.Sprintf(
 				"conflict: container %q mounts %s at %q, and %s wants %s there",
