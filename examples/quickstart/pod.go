@@ -46,13 +46,16 @@ func samplePod() (*corev1.Pod, error) {
 func injectPod(w io.Writer, pod *corev1.Pod, refs []secretspec.Ref, plain []corev1.EnvVar) error {
 	heading(w, "3. The pod with every ref injected (package inject)",
 		"inject.ApplyPod is a pure function: the sample pod is not modified, and applying the same\n"+
-			"refs again changes nothing. The plain variables come in through inject.WithEnv.")
+			"refs again changes nothing. The plain variables come in through inject.WithEnv.\n"+
+			"Below: the new pod's spec (its metadata is unchanged).")
 
 	mutated, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
 	if err != nil {
 		return err
 	}
-	if err := cli.PrintYAML(w, mutated); err != nil {
+	// The spec is what inject changed; the pod's metadata (name, the Flyte annotations and
+	// label shown above) stays as it was.
+	if err := cli.PrintYAML(w, mutated.Spec); err != nil {
 		return err
 	}
 
