@@ -2,15 +2,14 @@ package inject
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
+	"github.com/podsecrets/podsecrets/internal/golden"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -202,19 +201,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("ApplyPod: %v", err)
 			}
 			got := mustYAML(t, out)
-			path := filepath.Join("testdata", tc.name+".golden.yaml")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("%s differs (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tc.name+".golden.yaml"), []byte(got), *update)
 			patch, err := Patch(tc.pod, out)
 			if err != nil {
 				t.Fatal(err)

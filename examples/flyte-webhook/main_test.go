@@ -22,7 +22,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/internal/golden"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
@@ -46,23 +46,6 @@ func runCmd(ctx context.Context, env cli.Env, args ...string) (string, error) {
 	}
 	err := run(ctx, env, args)
 	return out.String(), err
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
 }
 
 func readCert(t *testing.T, path string) *x509.Certificate {
@@ -149,7 +132,7 @@ func TestConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tc.golden, out)
+			golden.Check(t, filepath.Join("testdata", tc.golden), []byte(out), *update)
 		})
 	}
 }
@@ -272,7 +255,7 @@ func TestMutate(t *testing.T) {
 	if err := json.Indent(&indented, resp.Patch, "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "mutate-patch.golden.json", indented.String()+"\n")
+	golden.Check(t, filepath.Join("testdata", "mutate-patch.golden.json"), []byte(indented.String()+"\n"), *update)
 
 	bad := flytePod(t, taskSecrets)
 	bad.Annotations["flyte.secrets/s2"] = "this is not base32!"

@@ -5,17 +5,16 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -31,23 +30,6 @@ func runAs(ctx context.Context, client kubernetes.Interface, user string, args .
 	}
 	err := run(ctx, cli.Env{Stdout: &out, Stderr: &errOut, Getenv: getenv, Client: client}, args)
 	return out.String(), err
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
 }
 
 // TestSession runs the seed's commands for two users against one in-memory cluster:
@@ -76,7 +58,7 @@ func TestSession(t *testing.T) {
 	step("alice", "secret", "delete", "my-default-inline")
 	step("bob", "secret", "list")
 	step("alice", "inject", "-f", "testdata/workload.yaml")
-	checkGolden(t, "session.golden.txt", transcript.String())
+	golden.Check(t, filepath.Join("testdata", "session.golden.txt"), []byte(transcript.String()), *update)
 
 	if _, err := client.CoreV1().Secrets("default").Get(ctx, "my-env-name-bob", metav1.GetOptions{}); err != nil {
 		t.Errorf("bob's secret: %v", err)

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -26,23 +26,6 @@ func runCmd(ctx context.Context, client kubernetes.Interface, args ...string) (s
 	return out.String(), err
 }
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
-}
-
 func TestPipeline(t *testing.T) {
 	for _, spec := range []string{"mnist.json", "mounts.yaml"} {
 		t.Run(spec, func(t *testing.T) {
@@ -50,7 +33,7 @@ func TestPipeline(t *testing.T) {
 			if err != nil {
 				t.Fatalf("pipeline: %v", err)
 			}
-			checkGolden(t, strings.TrimSuffix(spec, filepath.Ext(spec))+".golden.yaml", out)
+			golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(spec, filepath.Ext(spec))+".golden.yaml"), []byte(out), *update)
 		})
 	}
 }
@@ -98,7 +81,7 @@ func TestSecretLifecycle(t *testing.T) {
 	step("inspect", "secret", "clearml")
 	step("delete", "secret", "clearml")
 	step("list", "secret")
-	checkGolden(t, "secret.golden.txt", transcript.String())
+	golden.Check(t, filepath.Join("testdata", "secret.golden.txt"), []byte(transcript.String()), *update)
 
 	if _, err := client.CoreV1().Secrets("default").Get(ctx, "not-ours", metav1.GetOptions{}); err != nil {
 		t.Errorf("the Secret pachctl did not create is gone: %v", err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -31,23 +31,6 @@ func runCmd(t *testing.T, ctx context.Context, client kubernetes.Interface, args
 	return out.String(), err
 }
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
-}
-
 func TestSubmit(t *testing.T) {
 	out, err := runCmd(t, context.Background(), nil, "submit", "--project", "team-a", "--image", "ubuntu", "--name", "train",
 		"-e", "MYUSERNAME=SECRET:my-secret,username", "-e", "LOG_LEVEL=debug", "-e", "MYPASSWORD=SECRET:my-secret,password",
@@ -55,7 +38,7 @@ func TestSubmit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-	checkGolden(t, "submit.golden.yaml", out)
+	golden.Check(t, filepath.Join("testdata", "submit.golden.yaml"), []byte(out), *update)
 }
 
 func TestSubmitErrors(t *testing.T) {
@@ -149,7 +132,7 @@ func TestSecretSetAndRemove(t *testing.T) {
 		t.Error("the source still has the cluster-wide label")
 	}
 	step("secret", "remove", "regcred", "--cluster-wide")
-	checkGolden(t, "secret.golden.txt", transcript.String())
+	golden.Check(t, filepath.Join("testdata", "secret.golden.txt"), []byte(transcript.String()), *update)
 }
 
 func TestSecretErrors(t *testing.T) {

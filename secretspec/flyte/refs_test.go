@@ -5,25 +5,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 
+	"github.com/podsecrets/podsecrets/internal/errtext"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
-
-func errorStrings(err error) []string {
-	if err == nil {
-		return nil
-	}
-	if agg, ok := err.(utilerrors.Aggregate); ok {
-		var out []string
-		for _, e := range agg.Errors() {
-			out = append(out, e.Error())
-		}
-		return out
-	}
-	return []string{err.Error()}
-}
 
 func TestEnv(t *testing.T) {
 	want := []corev1.EnvVar{
@@ -134,7 +120,7 @@ func TestRefs(t *testing.T) {
 			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
 				t.Errorf("plains (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(err)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(in, tt.in); diff != "" {

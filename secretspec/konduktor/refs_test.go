@@ -8,9 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 
 	"github.com/podsecrets/podsecrets/encode"
+	"github.com/podsecrets/podsecrets/internal/errtext"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -32,20 +32,6 @@ func secOf(own, basename, kind string, keys ...string) corev1.Secret {
 		s.Data[k] = []byte("v")
 	}
 	return s
-}
-
-func errorStrings(err error) []string {
-	if err == nil {
-		return nil
-	}
-	if agg, ok := err.(utilerrors.Aggregate); ok {
-		var out []string
-		for _, e := range agg.Errors() {
-			out = append(out, e.Error())
-		}
-		return out
-	}
-	return []string{err.Error()}
 }
 
 func TestRefs(t *testing.T) {
@@ -168,7 +154,7 @@ func TestRefs(t *testing.T) {
 			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
 				t.Errorf("plains (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(err)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 			if !cmp.Equal(in, tt.secrets, cmpopts.EquateEmpty()) {
@@ -215,7 +201,7 @@ func TestSharedErrorsMapped(t *testing.T) {
 	// A data key "." passes no Secret validation; as an env key the shared validation (or ours)
 	// must report it against the Secret that holds it.
 	_, _, err := Refs([]corev1.Secret{sec("e", KindEnv, "..x")}, owner, "")
-	msgs := errorStrings(err)
+	msgs := errtext.Messages(err)
 	if len(msgs) == 0 {
 		t.Fatal("want an error for the key ..x")
 	}
@@ -232,7 +218,7 @@ func TestSharedConflictMapped(t *testing.T) {
 	_, _, err := Refs([]corev1.Secret{sec("git-ssh", KindDefault, "a"), sec("g", KindGitSSH, "ssh-privatekey")}, owner, "/etc")
 	want := []string{`secrets[1]: Duplicate value: "/etc/git-ssh": Secret "g-u1": ref field mountPath: ` +
 		`secrets[0] (Secret "git-ssh-u1") (mount, secret "git-ssh-u1") mounts there; the gitSSH directory must be a path of its own`}
-	if diff := cmp.Diff(want, errorStrings(err)); diff != "" {
+	if diff := cmp.Diff(want, errtext.Messages(err)); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }

@@ -4,26 +4,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 
+	"github.com/podsecrets/podsecrets/internal/errtext"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-// errorStrings returns the messages of an aggregate (or single) error, for comparison.
-func errorStrings(err error) []string {
-	if err == nil {
-		return nil
-	}
-	if agg, ok := err.(utilerrors.Aggregate); ok {
-		var out []string
-		for _, e := range agg.Errors() {
-			out = append(out, e.Error())
-		}
-		return out
-	}
-	return []string{err.Error()}
-}
+// errorStrings is errtext.Messages under the name transform_test.go still uses.
+func errorStrings(err error) []string { return errtext.Messages(err) }
 
 func TestRefs(t *testing.T) {
 	env := func(secret, key, name string) secretspec.Ref {
@@ -135,7 +123,7 @@ func TestRefs(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(err)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
@@ -149,7 +137,7 @@ func TestSharedErrorsMapped(t *testing.T) {
 	if err == nil {
 		t.Fatal("want an error for an unclean mount path")
 	}
-	for _, msg := range errorStrings(err) {
+	for _, msg := range errtext.Messages(err) {
 		if !cmp.Equal(msg[:len("transform.secrets[0].mount_path")], "transform.secrets[0].mount_path") {
 			t.Errorf("error %q is not reported at transform.secrets[0].mount_path", msg)
 		}
