@@ -10,8 +10,6 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-// errorStrings is errtext.Messages under the name transform_test.go still uses.
-func errorStrings(err error) []string { return errtext.Messages(err) }
 
 func TestRefs(t *testing.T) {
 	env := func(secret, key, name string) secretspec.Ref {

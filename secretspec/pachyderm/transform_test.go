@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/podsecrets/podsecrets/internal/errtext"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -72,7 +73,7 @@ func TestParseTransform(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantErrs, errorStrings(err)); diff != "" {
+			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
