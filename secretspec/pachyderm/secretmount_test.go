@@ -10,7 +10,6 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-
 func TestRefs(t *testing.T) {
 	env := func(secret, key, name string) secretspec.Ref {
 		return secretspec.Ref{Secret: secret, Key: key, As: secretspec.Env, EnvVar: name}
