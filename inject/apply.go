@@ -29,7 +29,7 @@ func Apply(spec *corev1.PodSpec, refs []secretspec.Ref, opts ...Option) (*corev1
 		return nil, errors.New("inject: the PodSpec is nil")
 	}
 	out := new(corev1.PodSpec)
-	if err := applyTo(out, spec, refs, opts); err != nil {
+	if err := applyTo(out, spec, refs, opts, nil); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -42,7 +42,7 @@ func ApplyPod(pod *corev1.Pod, refs []secretspec.Ref, opts ...Option) (*corev1.P
 		return nil, errors.New("inject: the Pod is nil")
 	}
 	out := &corev1.Pod{TypeMeta: pod.TypeMeta}
-	if err := applyTo(&out.Spec, &pod.Spec, refs, opts); err != nil {
+	if err := applyTo(&out.Spec, &pod.Spec, refs, opts, nil); err != nil {
 		return nil, err
 	}
 	pod.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
@@ -56,6 +56,7 @@ type applier struct {
 	refs []nref
 	errs field.ErrorList
 	src  *corev1.PodSpec
+	at   *field.Path // where the PodSpec is, for error paths; nil is "spec" (a pod or template)
 
 	added  []addedVolume
 	merges []merged
@@ -82,6 +83,7 @@ type fromKey struct{ secret, prefix string }
 
 // target is the container being worked on, for error paths (built only on error).
 type target struct {
+	at    *field.Path // the PodSpec's path; nil is "spec"
 	init  bool
 	index int
 	name  string
@@ -92,10 +94,16 @@ func (t target) path(child string, i int) *field.Path {
 	if t.init {
 		list = "initContainers"
 	}
-	return field.NewPath("spec", list).Index(t.index).Child(child).Index(i)
+	at := t.at
+	if at == nil {
+		at = field.NewPath("spec")
+	}
+	return at.Child(list).Index(t.index).Child(child).Index(i)
 }
 
-func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) error {
+// applyTo makes dst what Apply makes of src; at is the path of src in the caller's object, for
+// the errors about its containers (nil: "spec", as in a Pod or PodTemplateSpec).
+func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at *field.Path) error {
 	var cfg config // passed by value: a pointer through an interface call would escape
 	for _, o := range opts {
 		if o != nil {
@@ -120,6 +128,7 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option) err
 	}
 	a.refs = normalize(refs)
 	a.src = src
+	a.at = at
 	a.scratch()
 	a.slab.size(a.countSlab(src))
 
@@ -176,7 +185,7 @@ func (a *applier) containers(src []corev1.Container, init bool) []corev1.Contain
 	}
 	out := make([]corev1.Container, len(src))
 	for i := range src {
-		a.container(&out[i], &src[i], target{init: init, index: i, name: src[i].Name})
+		a.container(&out[i], &src[i], target{at: a.at, init: init, index: i, name: src[i].Name})
 	}
 	return out
 }
