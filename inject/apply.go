@@ -122,6 +122,9 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at 
 			[]string{ConflictFail.String(), ConflictKeepExisting.String(), ConflictOverride.String()}))
 	}
 	errs = append(errs, validateWithEnv(a.cfg.env)...)
+	if a.cfg.stubExtras {
+		errs = append(errs, field.Forbidden(field.NewPath("withExtras"), "STUB: only Extras.Env is supported yet"))
+	}
 	errs = append(errs, validateContainers(src, refs)...)
 	if len(errs) > 0 {
 		return errs.ToAggregate()

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/podsecrets/podsecrets/secretspec"
 )
 
 // Option changes how Apply and ApplyPod inject refs. Options are made by the With… functions
@@ -44,6 +46,8 @@ type config struct {
 	policy ConflictPolicy
 	noInit bool
 	env    []corev1.EnvVar
+
+	stubExtras bool // STUB: an Extras field other than Env was given
 }
 
 type optionFunc func(config) config
@@ -72,6 +76,22 @@ func WithEnv(vars ...corev1.EnvVar) Option {
 	return optionFunc(func(c config) config {
 		// a new backing array each time: options may be reused by many Apply calls
 		c.env = append(c.env[:len(c.env):len(c.env)], vars...)
+		return c
+	})
+}
+
+// WithExtras adds what a pod needs beside its refs (see secretspec.Extras). WithEnv(v...) is
+// WithExtras(secretspec.Extras{Env: v}).
+//
+// STUB (phase 0): only Env is applied; the other fields are refused until the Extras mechanism
+// lands.
+func WithExtras(x secretspec.Extras) Option {
+	return optionFunc(func(c config) config {
+		c.env = append(c.env[:len(c.env):len(c.env)], x.Env...)
+		x.Env = nil
+		if !x.IsZero() {
+			c.stubExtras = true
+		}
 		return c
 	})
 }
