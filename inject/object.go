@@ -17,7 +17,7 @@ import (
 
 // objectConfig holds ApplyObject's options.
 type objectConfig struct {
-	paths    []templatePaths       // WithTemplatePaths, in order
+	paths    []templatePaths        // WithTemplatePaths, in order
 	selected func(path string) bool // WithTemplates; nil selects every template
 
 	// containersChecked: the refs' container names were checked across the object's
@@ -93,7 +93,11 @@ func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (run
 		if o == nil {
 			break
 		}
-		return oc.applyUnstructured(o, refs, opts)
+		u, err := oc.applyUnstructured(o, refs, opts)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return u, nil
 	case *corev1.Pod:
 		if o == nil {
 			break

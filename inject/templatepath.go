@@ -2,6 +2,7 @@ package inject
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -177,7 +178,10 @@ func (oc objectConfig) pathsFor(gk schema.GroupKind) ([]templatePath, field.Erro
 		texts = builtinTemplatePaths(gk)
 	}
 	out := make([]templatePath, 0, len(texts))
-	for _, t := range texts {
+	for i, t := range texts {
+		if slices.Contains(texts[:i], t) {
+			continue
+		}
 		tp, _ := parseTemplatePath(t) // the built-in paths parse (tested)
 		out = append(out, tp)
 	}

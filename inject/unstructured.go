@@ -180,26 +180,31 @@ func decodeTemplate(m map[string]any, at *field.Path) (*corev1.PodTemplateSpec, 
 	}
 	t := new(corev1.PodTemplateSpec)
 	if err := utiljson.Unmarshal(raw, t); err != nil {
-		return nil, decodeError(err, at)
+		return nil, decodeError(err, m, at)
 	}
 	return t, nil
 }
 
 // decodeError describes a failed decoding without the decoder's message. The decoder's
 // UnmarshalTypeError (an internal type of sigs.k8s.io/json) is read for its Field and Type.
-func decodeError(err error, at *field.Path) *field.Error {
+func decodeError(err error, m map[string]any, at *field.Path) *field.Error {
 	v := reflect.ValueOf(err)
 	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct && v.Elem().Type().Name() == "UnmarshalTypeError" {
 		e := v.Elem()
 		f, typ, val := e.FieldByName("Field"), e.FieldByName("Type"), e.FieldByName("Value")
 		if f.Kind() == reflect.String && val.Kind() == reflect.String && typ.IsValid() {
-			p := at
+			got, _, _ := strings.Cut(val.String(), " ") // "number 42" -> "number"
+			var names []string
 			if f.String() != "" {
-				for _, name := range strings.Split(f.String(), ".") {
+				names = strings.Split(f.String(), ".")
+			}
+			p := locate(m, names, got, at)
+			if p == nil { // not found again: the path without list indexes
+				p = at
+				for _, name := range names {
 					p = child(p, name)
 				}
 			}
-			got, _, _ := strings.Cut(val.String(), " ") // "number 42" -> "number"
 			want := "a value"
 			if t, ok := typ.Interface().(reflect.Type); ok && t != nil {
 				want = "a " + t.String()
@@ -209,6 +214,41 @@ func decodeError(err error, at *field.Path) *field.Error {
 	}
 	return field.Invalid(at, "<template>", "is not a valid pod template: a value in it has the wrong form "+
 		"(e.g. a quantity or a timestamp that does not parse); the decoder's message is withheld as it may quote the value")
+}
+
+// locate finds the first value of JSON kind got that the field names lead to from v (at),
+// trying every element of the lists on the way, and the elements or values of a list or
+// object at the end, so that a decoding error can say "containers[1].env[0].value".
+func locate(v any, names []string, got string, at *field.Path) *field.Path {
+	if len(names) == 0 && jsonKind(v) == got {
+		return at
+	}
+	switch x := v.(type) {
+	case []any:
+		for i, e := range x {
+			if p := locate(e, names, got, at.Index(i)); p != nil {
+				return p
+			}
+		}
+	case map[string]any:
+		if len(names) > 0 {
+			if e, ok := x[names[0]]; ok {
+				return locate(e, names[1:], got, child(at, names[0]))
+			}
+			return nil
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if jsonKind(x[k]) == got {
+				return child(at, k)
+			}
+		}
+	}
+	return nil
 }
 
 // copyJSON deep-copies an unstructured value; ok is false if it holds anything but JSON values
