@@ -95,7 +95,7 @@ func TestApplyObjectErrors(t *testing.T) {
 		want: []string{`spec.pytorchReplicaSpecs.Master.template.spec.containers: Invalid value: "string": a pod template needs a []v1.Container here, not a JSON string`},
 	}, {
 		name: "a number where a string goes (not quoted)",
-		obj: workerEnv(map[string]any{"name": "PIN", "value": int64(7357)}),
+		obj:  workerEnv(map[string]any{"name": "PIN", "value": int64(7357)}),
 		want: []string{`spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].env[0].value: Invalid value: "number": a pod template needs a string here`},
 	}, {
 		name: "a Go value unstructured content cannot hold",
