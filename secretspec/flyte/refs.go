@@ -83,8 +83,9 @@ func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
 // newBuilder returns an empty builder in which Flyte's own variables are taken.
 func newBuilder() *refBuilder {
 	b := &refBuilder{
-		files: map[string]fileUse{},
-		vars:  map[string]varUse{},
+		files:     map[string]fileUse{},
+		vars:      map[string]varUse{},
+		delivered: map[string]delivery{},
 	}
 	for _, v := range Env() {
 		b.vars[v.Name] = varUse{def: "value " + v.Value, by: "Flyte's own " + v.Name}
@@ -135,6 +136,11 @@ type refBuilder struct {
 
 	envPrefix bool // some request is delivered as a variable: FLYTE_SECRETS_ENV_PREFIX
 	fileVars  bool // some request is delivered as a file: FLYTE_SECRETS_DEFAULT_DIR, _FILE_PREFIX
+
+	// The managers outside Kubernetes (Plan).
+	delivered map[string]delivery // file in the pod -> what writes it (Vault, fetchers)
+	vaultAnn  map[string]string   // the requests' Vault annotations
+	fetchers  []corev1.Container  // the fetcher init containers, in request order
 }
 
 func (b *refBuilder) add(i int, s Secret) {

@@ -46,7 +46,9 @@ func TestRefs(t *testing.T) {
 	// Flyte's own variables: the prefix for variables, the directory and file prefix for files.
 	envPrefix := []corev1.EnvVar{{Name: "FLYTE_SECRETS_ENV_PREFIX", Value: "_FSEC_"}}
 	fileVars := []corev1.EnvVar{{Name: "FLYTE_SECRETS_DEFAULT_DIR", Value: "/etc/flyte/secrets"}, {Name: "FLYTE_SECRETS_FILE_PREFIX", Value: ""}}
-	withEnv := func(extra ...corev1.EnvVar) []corev1.EnvVar { return append(append([]corev1.EnvVar(nil), fileVars...), extra...) }
+	withEnv := func(extra ...corev1.EnvVar) []corev1.EnvVar {
+		return append(append([]corev1.EnvVar(nil), fileVars...), extra...)
+	}
 	tests := []struct {
 		name       string
 		in         []Secret
