@@ -71,7 +71,7 @@ func (b *refBuilder) vault(i int, s Secret, cfg VaultConfig) {
 	b.fileVars = true
 	file := s.Group + "/" + s.Key
 	ann := map[string]string{}
-	id := requestID(file)
+	id := requestID(SecretsDir + "/" + file)
 	ann[VaultAnnotationSecretPrefix+id] = s.Group
 	ann[VaultAnnotationFilePrefix+id] = file
 	if query != "" {
