@@ -183,10 +183,10 @@ func TestPlan(t *testing.T) {
 				"secrets[4].group: Required value: the Vault path of the secret, e.g. secret/data/flyte",
 			}},
 		{name: "Vault: one file, two templates", cfg: configFor(ManagerVault),
-			in: []Secret{{Group: "s", GroupVersion: "kv1", Key: "k"}, {Group: "s", GroupVersion: "kv2", Key: "k"}},
+			in:       []Secret{{Group: "s", GroupVersion: "kv1", Key: "k"}, {Group: "s", GroupVersion: "kv2", Key: "k"}},
 			wantErrs: []string{"secrets[1]: Duplicate value: the file /etc/flyte/secrets/s/k is already written by secrets[0] from another secret"}},
 		{name: "Vault: a file is another's directory", cfg: configFor(ManagerVault),
-			in: []Secret{{Group: "s", Key: "k"}, {Group: "s/k", Key: "j"}},
+			in:       []Secret{{Group: "s", Key: "k"}, {Group: "s/k", Key: "j"}},
 			wantErrs: []string{"secrets[1]: Invalid value: the file /etc/flyte/secrets/s/k/j and the file /etc/flyte/secrets/s/k of secrets[0] cannot both exist (one would be the other's directory)"}},
 
 		// AWS.
