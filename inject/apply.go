@@ -66,6 +66,7 @@ type applier struct {
 	envs   []wantEnv
 	froms  []wantEnvFrom
 	mounts []wantMount
+	drops  []int // entries of a container's list that ConflictOverride removes
 
 	// indexes of long lists (see index): the wanted entries and the container's own
 	// entries, reset for each container; the volumes added and the pod's own volumes

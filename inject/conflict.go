@@ -57,6 +57,24 @@ func (w *wantEnv) describe() string {
 	return describeEnvVar(w.plain)
 }
 
+// describeDuplicates says how many entries of before are called name (and so are overridden by
+// the entry after them), or nothing when there are none.
+func describeDuplicates[T any](before []T, name string, nameOf func(*T) string) string {
+	n := 0
+	for i := range before {
+		if nameOf(&before[i]) == name {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " (its last entry, which the kubelet uses; 1 earlier entry has that name)"
+	}
+	return fmt.Sprintf(" (its last entry, which the kubelet uses; %d earlier entries have that name)", n)
+}
+
 // describeEnvFrom describes an envFrom entry.
 func describeEnvFrom(e *corev1.EnvFromSource) string {
 	var s string

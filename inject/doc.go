@@ -53,6 +53,11 @@
 // resolved by the ConflictPolicy: an error naming both sides (the default), keeping the pod's
 // entry, or replacing it in place. Messages name containers, variables, Secrets, keys and
 // paths, never values. An identical entry is never a conflict, so Apply is idempotent.
+// A container may list one variable more than once (the API server only warns): the kubelet
+// uses the last entry, so the last decides whether the wanted variable is there, and
+// ConflictOverride puts the wanted variable at the first entry's place and drops the later
+// ones. Every envFrom entry takes effect, so an envFrom listed more than once must match the
+// wanted one each time. (Mount paths are unique per container: the API server refuses more.)
 // ConflictOverride replaces only the clashing entry: a volume of the pod's that no mount uses
 // any more is left in place. Refs that clash with each other (one variable set two ways, two
 // Secrets at one path) are reported by secretspec.ValidateRefs, before anything else.
