@@ -95,11 +95,15 @@ func (t target) path(child string, i int) *field.Path {
 	if t.init {
 		list = "initContainers"
 	}
-	at := t.at
+	return specPath(t.at).Child(list).Index(t.index).Child(child).Index(i)
+}
+
+// specPath is the PodSpec's path for errors: at, or "spec" when at is nil.
+func specPath(at *field.Path) *field.Path {
 	if at == nil {
-		at = field.NewPath("spec")
+		return field.NewPath("spec")
 	}
-	return at.Child(list).Index(t.index).Child(child).Index(i)
+	return at
 }
 
 // applyTo makes dst what Apply makes of src; at is the path of src in the caller's object, for
@@ -127,6 +131,10 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at 
 		errs = append(errs, field.Forbidden(field.NewPath("withExtras"), "STUB: only Extras.Env is supported yet"))
 	}
 	errs = append(errs, validateContainers(src, refs)...)
+	if len(src.Containers) == 0 && len(refs) > 0 {
+		errs = append(errs, field.Required(specPath(at).Child("containers"),
+			"the PodSpec has no containers, so the refs would reach nothing (a pod needs at least one container)"))
+	}
 	if len(errs) > 0 {
 		return errs.ToAggregate()
 	}

@@ -145,9 +145,9 @@ func TestApply(t *testing.T) {
 		},
 	}, {
 		name: "pull secrets de-duplicated, order kept",
-		spec: &corev1.PodSpec{ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}}},
+		spec: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}}},
 		refs: []secretspec.Ref{{Secret: "c", As: secretspec.PullSecret}, {Secret: "b", As: secretspec.PullSecret}, {Secret: "a", As: secretspec.PullSecret}, {Secret: "c", As: secretspec.PullSecret}},
-		want: &corev1.PodSpec{ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}, {Name: "c"}, {Name: "a"}}},
+		want: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}, {Name: "c"}, {Name: "a"}}},
 	}, {
 		name: "gitSSH defaults",
 		spec: onePod(corev1.Container{Name: "main"}),
@@ -316,9 +316,10 @@ func TestApplyErrors(t *testing.T) {
 		want: []string{`spec.containers[0].envFrom[0]`, `has envFrom Secret "api" with prefix "P_"`, `refs[0] wants envFrom Secret "api" (optional) with prefix "P_"`},
 	}, {
 		name: "mount path conflict",
-		spec: &corev1.PodSpec{InitContainers: []corev1.Container{{Name: "init", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/s"}}}}},
+		spec: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, InitContainers: []corev1.Container{{Name: "init", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/s"}}}}},
 		refs: []secretspec.Ref{{Secret: "db", As: secretspec.Mount, MountPath: "/s"}},
 		want: []string{`spec.initContainers[0].volumeMounts[0]`, `container "init" mounts volume "data" (read-write) at "/s"`, `refs[0] wants Secret "db" (every key) there`},
+
 	}, {
 		name: "every conflict at once",
 		spec: onePod(corev1.Container{Name: "a", Env: []corev1.EnvVar{{Name: "X", Value: "v"}}}, corev1.Container{Name: "b", Env: []corev1.EnvVar{{Name: "X", Value: "v"}}}),
@@ -361,6 +362,11 @@ func TestApplyErrors(t *testing.T) {
 		refs: []secretspec.Ref{{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X"}},
 		opts: []Option{WithEnv(corev1.EnvVar{Name: "X", Value: "plain"})},
 		want: []string{`withEnv[0]`, `refs[0] sets it from key "k" of Secret "a"`},
+	}, {
+		name: "no containers",
+		spec: &corev1.PodSpec{InitContainers: []corev1.Container{{Name: "init"}}},
+		refs: []secretspec.Ref{{Secret: "r", As: secretspec.PullSecret}},
+		want: []string{`spec.containers: Required value: the PodSpec has no containers, so the refs would reach nothing`},
 	}, {
 		name: "bad options",
 		spec: onePod(corev1.Container{Name: "main"}),
