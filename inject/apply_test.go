@@ -319,7 +319,6 @@ func TestApplyErrors(t *testing.T) {
 		spec: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, InitContainers: []corev1.Container{{Name: "init", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/s"}}}}},
 		refs: []secretspec.Ref{{Secret: "db", As: secretspec.Mount, MountPath: "/s"}},
 		want: []string{`spec.initContainers[0].volumeMounts[0]`, `container "init" mounts volume "data" (read-write) at "/s"`, `refs[0] wants Secret "db" (every key) there`},
-
 	}, {
 		name: "every conflict at once",
 		spec: onePod(corev1.Container{Name: "a", Env: []corev1.EnvVar{{Name: "X", Value: "v"}}}, corev1.Container{Name: "b", Env: []corev1.EnvVar{{Name: "X", Value: "v"}}}),
