@@ -35,8 +35,11 @@ func (w *wantEnv) same(o *wantEnv) bool {
 }
 
 func sourcePath(s source) *field.Path {
-	if s.withEnv {
-		return field.NewPath("withEnv").Index(s.ref)
+	switch s.list {
+	case fromExtrasEnv:
+		return field.NewPath("extras").Index(s.ref).Child("env").Index(s.item)
+	case fromExtrasMounts:
+		return field.NewPath("extras").Index(s.ref).Child("mounts").Index(s.item)
 	}
 	return field.NewPath("refs").Index(s.ref)
 }
