@@ -63,7 +63,7 @@ type applier struct {
 
 	fetchers  []extrasItem[corev1.Container] // the Extras' init containers (see settleExtras)
 	extraVols []extrasItem[corev1.Volume]    // the Extras' volumes
-	slab   slab
+	slab      slab
 
 	// scratch, reused for each container (see scratch)
 	envs   []wantEnv

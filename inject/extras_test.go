@@ -46,9 +46,9 @@ func TestApplyExtras(t *testing.T) {
 		want      func(p *corev1.Pod) // the changes Apply makes to the pod
 		wantPatch string              // "" = not checked (patchtest still is)
 	}{{
-		name: "env for the user container only (a Pachyderm worker's plain variable)",
-		opts: []Option{WithExtras(secretspec.Extras{Env: []corev1.EnvVar{plain}, Containers: []string{"user"}})},
-		want: func(p *corev1.Pod) { p.Spec.Containers[0].Env = []corev1.EnvVar{plain} },
+		name:      "env for the user container only (a Pachyderm worker's plain variable)",
+		opts:      []Option{WithExtras(secretspec.Extras{Env: []corev1.EnvVar{plain}, Containers: []string{"user"}})},
+		want:      func(p *corev1.Pod) { p.Spec.Containers[0].Env = []corev1.EnvVar{plain} },
 		wantPatch: `[{"op":"add","path":"/spec/containers/0/env","value":[{"name":"PACH_ROOT","value":"/pfs"}]}]`,
 	}, {
 		name: "env and mounts for every container, init containers included, after the refs'",
@@ -114,10 +114,10 @@ func TestApplyExtras(t *testing.T) {
 		},
 		wantPatch: `[{"op":"add","path":"/spec/initContainers/1","value":{"name":"fetch-b","image":"fetcher","args":["b"],"resources":{}}}]`,
 	}, {
-		name: "a pod without init containers gets the fetchers as a new list",
-		pod:  func(p *corev1.Pod) { p.Spec.InitContainers = nil },
-		opts: []Option{WithExtras(secretspec.Extras{InitContainers: []corev1.Container{fetcherB}})},
-		want: func(p *corev1.Pod) { p.Spec.InitContainers = []corev1.Container{fetcherB} },
+		name:      "a pod without init containers gets the fetchers as a new list",
+		pod:       func(p *corev1.Pod) { p.Spec.InitContainers = nil },
+		opts:      []Option{WithExtras(secretspec.Extras{InitContainers: []corev1.Container{fetcherB}})},
+		want:      func(p *corev1.Pod) { p.Spec.InitContainers = []corev1.Container{fetcherB} },
 		wantPatch: `[{"op":"add","path":"/spec/initContainers","value":[{"name":"fetch-b","image":"fetcher","args":["b"],"resources":{}}]}]`,
 	}, {
 		name: "a different init container of a fetcher's name, keep existing",
@@ -142,30 +142,36 @@ func TestApplyExtras(t *testing.T) {
 			p.Spec.Volumes = append(p.Spec.Volumes, fetched)
 			p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{fetchedMount}
 		},
-		opts: []Option{WithExtras(secretspec.Extras{Mounts: []corev1.VolumeMount{fetchedMount}, Volumes: []corev1.Volume{fetched}, Containers: []string{"user"}})},
-		want: func(*corev1.Pod) {},
+		opts:      []Option{WithExtras(secretspec.Extras{Mounts: []corev1.VolumeMount{fetchedMount}, Volumes: []corev1.Volume{fetched}, Containers: []string{"user"}})},
+		want:      func(*corev1.Pod) {},
 		wantPatch: `[]`,
 	}, {
 		name: "a mount of the pod's own volume",
 		opts: []Option{WithExtras(secretspec.Extras{Mounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}, Containers: []string{"storage"}})},
-		want: func(p *corev1.Pod) { p.Spec.Containers[1].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data"}} },
+		want: func(p *corev1.Pod) {
+			p.Spec.Containers[1].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}
+		},
 	}, {
 		name: "a different volume of the same name, keep existing",
 		opts: []Option{WithConflictPolicy(ConflictKeepExisting), WithExtras(secretspec.Extras{Volumes: []corev1.Volume{emptyDir("data", corev1.StorageMediumMemory)}})},
 		want: func(*corev1.Pod) {},
 	}, {
-		name: "a different volume of the same name, override replaces it in place",
-		opts: []Option{WithConflictPolicy(ConflictOverride), WithExtras(secretspec.Extras{Volumes: []corev1.Volume{emptyDir("data", corev1.StorageMediumMemory)}})},
+		name:      "a different volume of the same name, override replaces it in place",
+		opts:      []Option{WithConflictPolicy(ConflictOverride), WithExtras(secretspec.Extras{Volumes: []corev1.Volume{emptyDir("data", corev1.StorageMediumMemory)}})},
 		want:      func(p *corev1.Pod) { p.Spec.Volumes[0] = emptyDir("data", corev1.StorageMediumMemory) },
 		wantPatch: `[{"op":"add","path":"/spec/volumes/0/emptyDir/medium","value":"Memory"}]`,
 	}, {
 		name: "a different mount at the path, keep existing",
-		pod:  func(p *corev1.Pod) { p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/etc/fetched"}} },
+		pod: func(p *corev1.Pod) {
+			p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/etc/fetched"}}
+		},
 		opts: []Option{WithConflictPolicy(ConflictKeepExisting), WithExtras(secretspec.Extras{Mounts: []corev1.VolumeMount{fetchedMount}, Volumes: []corev1.Volume{fetched}, Containers: []string{"user"}})},
 		want: func(p *corev1.Pod) { p.Spec.Volumes = append(p.Spec.Volumes, fetched) },
 	}, {
 		name: "a different mount at the path, override",
-		pod:  func(p *corev1.Pod) { p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/etc/fetched"}} },
+		pod: func(p *corev1.Pod) {
+			p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/etc/fetched"}}
+		},
 		opts: []Option{WithConflictPolicy(ConflictOverride), WithExtras(secretspec.Extras{Mounts: []corev1.VolumeMount{fetchedMount}, Volumes: []corev1.Volume{fetched}, Containers: []string{"user"}})},
 		want: func(p *corev1.Pod) {
 			p.Spec.Containers[0].VolumeMounts = []corev1.VolumeMount{fetchedMount}
