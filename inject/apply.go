@@ -16,9 +16,12 @@ import (
 // no memory with it or with refs.
 //
 // The refs are validated first (secretspec.ValidateRefs, paths "refs[i]…"), together with
-// the options and the container names the refs select; every problem is returned at once.
+// the options, the Extras ("extras[i]…") and the container names the refs select; every
+// problem is returned at once. A PodSpec without containers is an error.
 // Then each container, init containers first, gets what its refs want: existing entries
-// keep their place, new ones are appended in ref order, then the WithEnv variables. An
+// keep their place, new ones are appended in ref order, then the Extras' variables and
+// mounts (WithExtras, WithEnv; see the package documentation for the Extras' volumes, init
+// containers and annotations; a bare PodSpec cannot take annotations). An
 // existing entry identical to a new one is left alone, so Apply(Apply(x)) equals Apply(x);
 // a different one is a conflict, resolved by the ConflictPolicy (default: an error naming
 // both sides, with paths "spec.containers[i]…").
