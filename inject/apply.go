@@ -137,7 +137,9 @@ func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs
 	if len(a.cfg.extras) > 0 {
 		errs = append(errs, validateExtras(a.cfg.extras, src, srcMeta != nil)...)
 	}
-	errs = append(errs, validateContainers(src, refs, a.cfg.extras)...)
+	if !a.cfg.obj.containersChecked { // ApplyObject checks them across its templates
+		errs = append(errs, validateContainers(src, refs, a.cfg.extras)...)
+	}
 	if len(src.Containers) == 0 && (len(refs) > 0 || slices.ContainsFunc(a.cfg.extras, func(x secretspec.Extras) bool { return !x.IsZero() })) {
 		errs = append(errs, field.Required(specPath(at).Child("containers"),
 			"the PodSpec has no containers, so the refs and Extras would reach nothing (a pod needs at least one container)"))

@@ -47,6 +47,7 @@ type config struct {
 	policy ConflictPolicy
 	noInit bool
 	extras []secretspec.Extras // WithExtras and WithEnv, in the order given: paths "extras[i]"
+	obj    objectConfig        // ApplyObject's options (object.go)
 }
 
 type optionFunc func(config) config
