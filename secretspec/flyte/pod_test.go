@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/podsecrets/podsecrets/internal/golden"
 	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/internal/golden"
 )
 
 // taskPod is a pod as Flyte's propeller makes it: a labelled task with an init container and an
