@@ -26,6 +26,8 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateBulk", testPropagateBulk},
 		{"PropagateRecreate", testPropagateRecreate},
 		{"ExamplePods", testExamplePods},
+		// After ExamplePods: both use namespace runai, which ExamplePods creates.
+		{"PropagateMemory", testPropagateMemory},
 		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
 	} {
