@@ -231,6 +231,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
 	cases = append(cases, flyteLeakCases()...)
+	cases = append(cases, propagateRecreateLeakCases()...)
 	return cases
 }
 
