@@ -11,8 +11,9 @@ import (
 )
 
 func TestExtrasValidate(t *testing.T) {
-	labelMsg := k8svalidation.IsDNS1123Label("Bad_Name")[0]
-	relaxedMsg := k8svalidation.IsRelaxedEnvVarName("A=B")[0]
+	// apimachinery's messages, led by what was wrong (internal/validation)
+	labelMsg := `must be lower case ("B" at byte 0): ` + k8svalidation.IsDNS1123Label("Bad_Name")[0]
+	relaxedMsg := `must not contain "=" at byte 1: ` + k8svalidation.IsRelaxedEnvVarName("A=B")[0]
 	emptyDir := func(name string) corev1.Volume {
 		return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}
 	}
