@@ -230,6 +230,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, injectExtrasLeakCases()...)
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
+	cases = append(cases, newuserLeakCases(t)...)
 	return cases
 }
 
