@@ -232,6 +232,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, propagateLeakCases()...)
 	cases = append(cases, flyteLeakCases()...)
 	cases = append(cases, propagateRecreateLeakCases()...)
+	cases = append(cases, newuserLeakCases(t)...)
 	return cases
 }
 
