@@ -19,6 +19,7 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 	name := fs.String("name", "job", "workload name (the Pod and its container)")
 	image := fs.String("image", "", "container image (required)")
 	project := fs.String("project", "", "Run:ai project; the Pod goes to namespace runai-<project> (required)")
+	kind := fs.String("kind", kindPod, "what to print: pod, or job (a batch/v1 Job running the Pod)")
 	command, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
@@ -46,7 +47,7 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 			Containers:    []corev1.Container{{Name: *name, Image: *image, Command: command}},
 		},
 	}
-	out, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
+	out, err := workload(*kind, pod, refs, inject.WithEnv(plain...))
 	if err != nil {
 		return err
 	}
