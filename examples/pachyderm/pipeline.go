@@ -10,7 +10,6 @@ import (
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
-	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/pachyderm"
 )
 
@@ -53,12 +52,7 @@ func pipeline(ctx context.Context, env cli.Env, args []string) error {
 		// ParseTransform has read the file already, so this is only a field of the wrong type.
 		return fmt.Errorf("%s: pipeline.name, transform.image or transform.cmd has the wrong type", *file)
 	}
-	// Secrets go to the user container only; image pull secrets are the pod's.
-	for i := range refs {
-		if refs[i].As != secretspec.PullSecret {
-			refs[i].Containers = []string{userContainer}
-		}
-	}
+	toUserContainer(refs) // secrets go to the user container only; image pull secrets are the pod's
 	podSpec := &corev1.PodSpec{Containers: []corev1.Container{{
 		Name:    userContainer,
 		Image:   s.Transform.Image,
