@@ -32,15 +32,18 @@ func jobSet(pod *corev1.Pod, nodes int, refs []secretspec.Ref, opts ...inject.Op
 	if len(env) > 0 {
 		container["env"] = env
 	}
-	labels := map[string]any{}
-	for k, v := range pod.Labels {
-		labels[k] = v
+	labels := func() map[string]any { // a map of its own for each place
+		m := map[string]any{}
+		for k, v := range pod.Labels {
+			m[k] = v
+		}
+		return m
 	}
 	n := int64(nodes)
 	js := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "jobset.x-k8s.io/v1alpha2",
 		"kind":       "JobSet",
-		"metadata":   map[string]any{"name": pod.Name, "namespace": pod.Namespace, "labels": labels},
+		"metadata":   map[string]any{"name": pod.Name, "namespace": pod.Namespace, "labels": labels()},
 		"spec": map[string]any{
 			"failurePolicy": map[string]any{"maxRestarts": int64(0)},
 			"replicatedJobs": []any{map[string]any{
@@ -52,7 +55,7 @@ func jobSet(pod *corev1.Pod, nodes int, refs []secretspec.Ref, opts ...inject.Op
 					"backoffLimit":   int64(0),
 					"completionMode": "Indexed",
 					"template": map[string]any{
-						"metadata": map[string]any{"labels": labels},
+						"metadata": map[string]any{"labels": labels()},
 						"spec": map[string]any{
 							"restartPolicy": string(pod.Spec.RestartPolicy),
 							"containers":    []any{container},
