@@ -48,12 +48,17 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 
 	var maps []map[string]any
 	var sites []site
+	found := 0
 	for _, tp := range paths {
 		errs = append(errs, findTemplates(root, tp.steps, nil, tp.text, func(at *field.Path, m map[string]any) {
+			found++
 			for i := range sites { // two paths may lead to one template
 				if reflect.ValueOf(maps[i]).UnsafePointer() == reflect.ValueOf(m).UnsafePointer() {
 					return
 				}
+			}
+			if oc.selected != nil && !oc.selected(site{at: at}.path()) {
+				return // left as it is, not even read
 			}
 			t, err := decodeTemplate(m, at)
 			if err != nil {
@@ -67,14 +72,19 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
-	if len(sites) == 0 {
+	if found == 0 {
 		texts := make([]string, len(paths))
 		for i := range paths {
 			texts[i] = fmt.Sprintf("%q", paths[i].text)
 		}
 		return nil, fmt.Errorf("inject: ApplyObject found no pod template in the %s: nothing at %s", kindName(gk), strings.Join(texts, ", "))
 	}
-	outs, err := oc.applyTemplates(sites, refs, opts)
+	if len(sites) == 0 { // WithTemplates selected none
+		return &unstructured.Unstructured{Object: root}, nil
+	}
+	all := oc
+	all.selected = nil // sites holds the selected templates only
+	outs, err := all.applyTemplates(sites, refs, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
 		{"ExamplePods", testExamplePods},
+		{"WorkloadsDryRun", testWorkloadsDryRun},
 		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
 	} {
