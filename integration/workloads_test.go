@@ -37,7 +37,8 @@ var workloadResources = map[string]schema.GroupVersionResource{
 // secrets injected, by server-side dry run: once as inject.ApplyObject's unstructured output
 // (the golden file, exactly what a user's YAML becomes) and once as its typed output. The
 // API server must accept both, and a typed Deployment and Job must come back with the env
-// vars, mounts and pull secrets in their pod templates.
+// vars, mounts and pull secrets in their pod templates. So must the workloads the runai and
+// pachyderm examples print.
 func testWorkloadsDryRun(t *testing.T, c *cluster) {
 	ctx := context.Background()
 	ns := c.namespace(t)
@@ -62,6 +63,28 @@ func testWorkloadsDryRun(t *testing.T, c *cluster) {
 		}
 		return got
 	}
+	t.Run("examples", func(t *testing.T) {
+		runai := c.buildExample(t, "runai")
+		pachyderm := c.buildExample(t, "pachyderm")
+		spec := filepath.Join(exampleData, "pachyderm", "testdata", "mounts.yaml")
+		for _, tc := range []struct {
+			gvr  schema.GroupVersionResource
+			out  []byte
+			what string
+		}{
+			{workloadResources["job"], runProgram(t, runai, "submit", "--kind", "job", "--project", "team-a", "--image", "ubuntu",
+				"-e", "MYPASSWORD=SECRET:my-secret,password", "-e", "FOO=bar", "--", "sleep", "infinity"), "runai submit --kind job"},
+			{workloadResources["deployment"], runProgram(t, pachyderm, "worker", "-f", spec), "pachyderm worker"},
+			{workloadResources["replicationcontroller"], runProgram(t, pachyderm, "worker", "-f", spec, "--kind", "replicationcontroller"),
+				"pachyderm worker --kind replicationcontroller"},
+		} {
+			var obj map[string]any
+			if err := yaml.Unmarshal(tc.out, &obj); err != nil {
+				t.Fatalf("%s: output is not YAML: %v", tc.what, err)
+			}
+			create(t, tc.gvr, obj)
+		}
+	})
 	for name, gvr := range workloadResources {
 		t.Run(name, func(t *testing.T) {
 			golden, err := os.ReadFile(filepath.Join("..", "inject", "testdata", "objects", name+".golden.yaml"))
