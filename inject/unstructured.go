@@ -89,6 +89,12 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 		return nil, err
 	}
 	for i, s := range sites {
+		if reordered(&s.t.Spec, &outs[i].Spec) {
+			if err := mergeTemplate(maps[i], s.t, outs[i]); err != nil {
+				return nil, fmt.Errorf("inject: ApplyObject cannot write the template at %q back: %w", s.path(), err)
+			}
+			continue
+		}
 		patch, err := Patch(&corev1.Pod{ObjectMeta: s.t.ObjectMeta, Spec: s.t.Spec}, &corev1.Pod{ObjectMeta: outs[i].ObjectMeta, Spec: outs[i].Spec})
 		if err != nil {
 			return nil, err
