@@ -62,7 +62,7 @@ func BenchmarkApplyObject(b *testing.B) {
 				}
 			}
 		})
-		b.Run(c.name+"/DeepCopy", func(b *testing.B) {
+		b.Run("DeepCopy"+c.name, func(b *testing.B) {
 			out, err := ApplyObject(c.obj, refs)
 			if err != nil {
 				b.Fatal(err)
