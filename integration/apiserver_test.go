@@ -28,6 +28,7 @@ func TestAPIServer(t *testing.T) {
 		{"ExamplePods", testExamplePods},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
+		{"WorkloadsDryRun", testWorkloadsDryRun},
 		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
 	} {
