@@ -19,8 +19,8 @@ import (
 // every delivery), the response with its JSON patch out.
 func BenchmarkHandler(b *testing.B) {
 	refs := benchfixture.Refs()
-	h := admission.NewHandler(func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-		return refs, nil, nil
+	h := admission.NewHandler(func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		return refs, secretspec.Extras{}, nil
 	})
 	body := reviewBody(b, admissionv1.Create, benchfixture.Pod())
 	b.ReportAllocs()

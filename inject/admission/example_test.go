@@ -20,11 +20,11 @@ import (
 
 func ExampleNewHandler() {
 	// Every pod labelled secrets=db gets the db password as DB_PASSWORD.
-	refs := func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
+	refs := func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
 		if pod.Labels["secrets"] != "db" {
-			return nil, nil, nil
+			return nil, secretspec.Extras{}, nil
 		}
-		return []secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "DB_PASSWORD"}}, nil, nil
+		return []secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "DB_PASSWORD"}}, secretspec.Extras{}, nil
 	}
 	h := admission.NewHandler(refs, inject.WithConflictPolicy(inject.ConflictKeepExisting))
 

@@ -25,7 +25,7 @@ func FuzzHandler(f *testing.F) {
 		{Secret: "api", Key: "token", As: secretspec.Env, EnvVar: "TOKEN"},
 		{Secret: "tls", As: secretspec.Mount, MountPath: "/etc/tls"},
 	}
-	h := admission.NewHandler(fixedRefs(refs, []corev1.EnvVar{{Name: "MODE", Value: "x"}}, nil))
+	h := admission.NewHandler(fixedRefs(refs, secretspec.Extras{Env: []corev1.EnvVar{{Name: "MODE", Value: "x"}}}, nil))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/mutate", bytes.NewReader(body)))
