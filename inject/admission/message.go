@@ -88,18 +88,45 @@ func explain(err error, names func(int) string) string {
 
 // explainField is fe's message, with a path "refs[i].rest" told as "<name of ref i> (rest)".
 func explainField(fe *field.Error, names func(int) string) string {
+	body := renameRefs(fe.ErrorBody(), names)
 	i, rest, ok := refIndex(fe.Field)
 	if !ok {
-		return fe.Error()
+		return fe.Field + ": " + body
 	}
 	s := names(i)
-	if rest != "" {
+	if rest = strings.TrimPrefix(rest, "."); rest != "" {
 		s += " (" + rest + ")"
 	}
-	return s + ": " + fe.ErrorBody()
+	return s + ": " + body
 }
 
-// refIndex splits a path "refs[i]…" into i and what follows (without a leading ".").
+// renameRefs replaces every "refs[i]" in text (inject names the ref a conflict is with) by
+// the name of ref i.
+func renameRefs(text string, names func(int) string) string {
+	var b strings.Builder
+	for {
+		at := strings.Index(text, "refs[")
+		if at < 0 {
+			break
+		}
+		i, rest, ok := refIndex(text[at:])
+		b.WriteString(text[:at])
+		if !ok {
+			b.WriteString("refs[")
+			text = text[at+len("refs["):]
+			continue
+		}
+		b.WriteString(names(i))
+		text = text[len(text)-len(rest):]
+	}
+	if b.Len() == 0 {
+		return text
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// refIndex splits a text "refs[i]…" into i and what follows.
 func refIndex(path string) (int, string, bool) {
 	rest, ok := strings.CutPrefix(path, "refs[")
 	if !ok {
@@ -113,5 +140,5 @@ func refIndex(path string) (int, string, bool) {
 	if err != nil {
 		return 0, "", false
 	}
-	return i, strings.TrimPrefix(rest[end+1:], "."), true
+	return i, rest[end+1:], true
 }
