@@ -24,12 +24,13 @@ const shutdownGrace = 20 * time.Second
 
 // flyteRefs is the webhook's admission.RefsFunc: the secrets a pod's Flyte annotations
 // request, as refs and the plain variables flytekit needs beside them.
-func flyteRefs(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
+func flyteRefs(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
 	secrets, err := flyte.DecodeAnnotations(pod.Annotations)
 	if err != nil {
-		return nil, nil, err
+		return nil, secretspec.Extras{}, err
 	}
-	return flyte.Refs(secrets)
+	refs, env, err := flyte.Refs(secrets)
+	return refs, secretspec.Extras{Env: env}, err
 }
 
 // conflictPolicies are the values of --conflict.

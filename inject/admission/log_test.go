@@ -39,7 +39,7 @@ func TestDecisionLogs(t *testing.T) {
 		{"generateName", fixedRefs(nil, secretspec.Extras{}, nil), reviewBody(t, admissionv1.Create, generated), 1,
 			append([]string{`"generateName"="task-"`, `"outcome"="unchanged"`}, common...)},
 		{"denied", fixedRefs(clash, secretspec.Extras{}, nil), reviewBody(t, admissionv1.Create, testPod()), 0,
-			append([]string{`"level"=0 "msg"="denied"`, `"outcome"="denied"`, `"stage"="inject"`, `"reason"="cannot inject the pod's secrets: `}, common...)},
+			append([]string{`"level"=0 "msg"="denied"`, `"outcome"="denied"`, `"stage"="inject"`, `"reason"="cannot inject the secrets into the pod: `}, common...)},
 		{"RefsFunc error", fixedRefs(nil, secretspec.Extras{}, errors.New("no such task")), reviewBody(t, admissionv1.Create, testPod()), 0,
 			append([]string{`"msg"="denied"`, `"stage"="refs"`, `no such task`}, common...)},
 		{"errored", fixedRefs(nil, secretspec.Extras{}, nil), []byte(`{"apiVersion": dev-token-value`), 0,

@@ -161,7 +161,7 @@ func (wh *Webhook) admit(ctx context.Context, req *requestIn, obj *object, d *De
 	names := wh.namer(obj.pod, refs)
 	after, err := obj.apply(refs, opts)
 	if err != nil {
-		return d.fail(Denied, StageInject, "cannot inject the "+obj.what()+"'s secrets: "+explain(err, names))
+		return d.fail(Denied, StageInject, "cannot inject the secrets into the "+obj.what()+": "+explain(err, names))
 	}
 	if wh.Secrets != nil && len(refs) > 0 {
 		t := time.Now()
