@@ -98,7 +98,9 @@ func admissionNewLeakCases() []leakCase {
 	}
 	optional := ref
 	optional.Optional = true
-	origin := func(_ *corev1.Pod, _ []secretspec.Ref, i int) string { return fmt.Sprintf("annotation example.com/secret-%d", i) }
+	origin := func(_ *corev1.Pod, _ []secretspec.Ref, i int) string {
+		return fmt.Sprintf("annotation example.com/secret-%d", i)
+	}
 	W := "admission.Webhook"
 	return []leakCase{
 		{W, "admitted with patch, value in pod and annotation", false, post(&admission.Webhook{Refs: refs(ref)}, pod(`{"name":"X","value":"`+S+`"}`), true)},

@@ -57,7 +57,9 @@ func template() corev1.PodTemplateSpec {
 
 // workloads are one object of every kind the handler admits besides Pod.
 func workloads() map[string]runtime.Object {
-	tm := func(apiVersion, kind string) metav1.TypeMeta { return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind} }
+	tm := func(apiVersion, kind string) metav1.TypeMeta {
+		return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
+	}
 	om := metav1.ObjectMeta{Name: "trainer"}
 	t := template()
 	return map[string]runtime.Object{
