@@ -12,6 +12,10 @@ import (
 // an errored request as an error. Names, counts and the reason only, never the object.
 func logDecision(ctx context.Context, d *Decision) {
 	log := logr.FromContextOrDiscard(ctx)
+	admitted := d.Outcome == Patched || d.Outcome == Unchanged
+	if admitted && !log.V(1).Enabled() || log.GetSink() == nil {
+		return // no line: do not build one
+	}
 	kv := []any{
 		"uid", d.UID,
 		"kind", schema.GroupKind{Group: d.Kind.Group, Kind: d.Kind.Kind}.String(),
@@ -27,10 +31,10 @@ func logDecision(ctx context.Context, d *Decision) {
 	if len(d.Warnings) > 0 {
 		kv = append(kv, "warnings", d.Warnings)
 	}
-	switch d.Outcome {
-	case Patched, Unchanged:
+	switch {
+	case admitted:
 		log.V(1).Info("admitted", kv...)
-	case Denied:
+	case d.Outcome == Denied:
 		log.Info("denied", append(kv, "reason", d.Message)...)
 	default:
 		log.Error(errors.New(d.Message), "admission request failed", kv...)

@@ -21,7 +21,7 @@ import (
 )
 
 // skipIfObjectStub skips while inject.ApplyObject is the lead's phase-0 stub.
-func skipIfObjectStub(t *testing.T) {
+func skipIfObjectStub(t testing.TB) {
 	t.Helper()
 	if _, err := inject.ApplyObject(&appsv1.Deployment{}, nil); err != nil && strings.Contains(err.Error(), "STUB") {
 		t.Skip("inject.ApplyObject is still a stub on this branch")

@@ -17,7 +17,7 @@ import (
 )
 
 // skipIfPreflightStub skips while preflight.Check is the lead's phase-0 stub.
-func skipIfPreflightStub(t *testing.T) {
+func skipIfPreflightStub(t testing.TB) {
 	t.Helper()
 	if errs, _ := preflight.Check(fakeSecrets{}, nil, nil); len(errs) > 0 && strings.Contains(errs.ToAggregate().Error(), "STUB") {
 		t.Skip("preflight.Check is still a stub on this branch")
