@@ -7,7 +7,7 @@
 // Usage:
 //
 //	flyte-webhook init-certs [--service flyte-pod-webhook] [--namespace flyte] [--out-dir DIR] [--secret NAME [cluster flags]]
-//	flyte-webhook config (--url https://127.0.0.1:PORT/mutate | --service NAME --namespace NS) --ca-file ca.crt [--apply [cluster flags]]
+//	flyte-webhook config (--url https://127.0.0.1:PORT/mutate | --service NAME --namespace NS) --ca-file ca.crt [--kinds pods,jobs,deployments,…|all] [--apply [cluster flags]]
 //	flyte-webhook serve --cert tls.crt --key tls.key [--addr :8443] [--conflict keep-existing|override|fail]
 //
 // init-certs makes a self-signed CA and a serving certificate signed by it (ECDSA
@@ -18,6 +18,11 @@
 // config prints the MutatingWebhookConfiguration (admissionregistration.k8s.io/v1) that
 // sends pod CREATE requests with the label inject-flyte-secrets=true to the webhook, with
 // failurePolicy Fail, sideEffects None and the CA bundle; --apply creates or updates it.
+// --kinds adds workloads (podtemplates, replicationcontrollers, deployments, statefulsets,
+// daemonsets, replicasets, jobs, cronjobs, or all), sent on CREATE and UPDATE: the secrets
+// go into their pod templates, as the template's own annotations ask, so the pods they make
+// already have them. The label selects the object the request is for, so a workload needs
+// the label itself (its pods keep theirs and pass the webhook again, unchanged).
 // The webhook is reached through a Service, or, with --url, at a URL such as a process
 // on 127.0.0.1.
 //

@@ -126,6 +126,8 @@ func TestConfig(t *testing.T) {
 	}{
 		{"config-url.golden.yaml", []string{"config", "--url", "https://127.0.0.1:43123/mutate", "--ca-file", "testdata/ca.crt"}},
 		{"config-service.golden.yaml", []string{"config", "--ca-file", "testdata/ca.crt", "--service", "flyte-pod-webhook", "--namespace", "flyte"}},
+		{"config-all-kinds.golden.yaml", []string{"config", "--url", "https://127.0.0.1:43123/mutate", "--ca-file", "testdata/ca.crt", "--kinds", "all"}},
+		{"config-some-kinds.golden.yaml", []string{"config", "--url", "https://127.0.0.1:43123/mutate", "--ca-file", "testdata/ca.crt", "--kinds", "jobs,pods,deployments,cronjobs,jobs"}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			out, err := runCmd(context.Background(), cli.Env{}, tc.args...)
@@ -169,6 +171,7 @@ func TestConfigErrors(t *testing.T) {
 		{"http url", []string{"config", "--ca-file", "testdata/ca.crt", "--url", "http://127.0.0.1/mutate"}, "https URL"},
 		{"not a cert", []string{"config", "--ca-file", "main.go"}, "not a PEM certificate"},
 		{"bad port", []string{"config", "--ca-file", "testdata/ca.crt", "--port", "0"}, "--port"},
+		{"unknown kind", []string{"config", "--ca-file", "testdata/ca.crt", "--kinds", "pods,services"}, `--kinds takes all or a comma-separated list of pods, podtemplates, replicationcontrollers, deployments, statefulsets, daemonsets, replicasets, jobs, cronjobs; got "services"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := runCmd(context.Background(), cli.Env{}, tc.args...)
