@@ -8,7 +8,8 @@
 //
 //	flyte-webhook init-certs [--service flyte-pod-webhook] [--namespace flyte] [--out-dir DIR] [--secret NAME [cluster flags]]
 //	flyte-webhook config (--url https://127.0.0.1:PORT/mutate | --service NAME --namespace NS) --ca-file ca.crt [--kinds pods,jobs,deployments,…|all] [--apply [cluster flags]]
-//	flyte-webhook serve --cert tls.crt --key tls.key [--addr :8443] [--conflict keep-existing|override|fail]
+//	flyte-webhook serve --cert tls.crt --key tls.key [--addr :8443] [--conflict keep-existing|override|fail] [--v 0|1]
+//	                    [--check-secrets [--forbidden deny|warn] [cluster flags]]
 //
 // init-certs makes a self-signed CA and a serving certificate signed by it (ECDSA
 // P-256) for the Service's DNS names <svc>, <svc>.<ns>, <svc>.<ns>.svc and for
@@ -26,8 +27,16 @@
 // The webhook is reached through a Service, or, with --url, at a URL such as a process
 // on 127.0.0.1.
 //
-// serve answers /mutate over TLS, and /healthz and /readyz (ready until shutdown
-// starts). Its first line on standard output is "listening on ADDR" (useful with
+// serve answers /mutate over TLS, /metrics (the decisions by outcome, stage and kind, their
+// durations and warnings, in the Prometheus text format), and /healthz and /readyz (ready
+// until shutdown starts). Denials are logged as JSON lines on standard error, every decision
+// with --v 1; a denial names the pod's annotation ("annotation flyte.secrets/s2 (group "db",
+// key "password")"). With --check-secrets it reads the Secrets a pod needs (through the
+// cluster flags' client, so its service account needs get on secrets) and denies a pod
+// whose required Secret or key is missing; a Secret it may not read denies (--forbidden
+// deny) or admits with a warning (--forbidden warn). /metrics is written by the example
+// itself (metrics.go), not with prometheus/client_golang, so the library's go.mod stays
+// lean. Its first line on standard output is "listening on ADDR" (useful with
 // --addr 127.0.0.1:0). It stops gracefully on SIGTERM or SIGINT, finishing the requests
 // in flight. It keeps no state, so replicas scale horizontally behind one Service.
 //

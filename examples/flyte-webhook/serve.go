@@ -5,16 +5,21 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/inject/admission"
+	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
@@ -33,18 +38,48 @@ func flyteRefs(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec
 	return refs, secretspec.Extras{Env: env}, err
 }
 
-// conflictPolicies are the values of --conflict.
-var conflictPolicies = map[string]inject.ConflictPolicy{
-	"keep-existing": inject.ConflictKeepExisting,
-	"override":      inject.ConflictOverride,
-	"fail":          inject.ConflictFail,
+// parsePolicies reads --conflict and --forbidden.
+func parsePolicies(conflict, forbidden string) (inject.ConflictPolicy, admission.ForbiddenPolicy, error) {
+	var c inject.ConflictPolicy
+	switch conflict {
+	case "keep-existing":
+		c = inject.ConflictKeepExisting
+	case "override":
+		c = inject.ConflictOverride
+	case "fail":
+		c = inject.ConflictFail
+	default:
+		return 0, 0, cli.Usagef("serve: --conflict is keep-existing, override or fail")
+	}
+	switch forbidden {
+	case "deny":
+		return c, admission.ForbiddenDeny, nil
+	case "warn":
+		return c, admission.ForbiddenWarn, nil
+	}
+	return 0, 0, cli.Usagef("serve: --forbidden is deny or warn")
 }
 
-// newMux routes /mutate to the admission handler and answers /healthz and /readyz;
-// /readyz fails once ready is false.
-func newMux(policy inject.ConflictPolicy, ready *atomic.Bool) *http.ServeMux {
+// newWebhook is the admission handler: Flyte's requests, named by their annotations in
+// denials, every decision counted in m; secrets, when not nil, checks the Secrets a pod
+// needs before it is admitted.
+func newWebhook(policy inject.ConflictPolicy, m *metrics, secrets func(ctx context.Context, namespace string) secretspec.SecretGetter, forbidden admission.ForbiddenPolicy) *admission.Webhook {
+	return &admission.Webhook{
+		Refs:       flyteRefs,
+		Options:    []inject.Option{inject.WithConflictPolicy(policy)},
+		Origin:     flyteOrigin,
+		Secrets:    secrets,
+		Forbidden:  forbidden,
+		OnDecision: m.observe,
+	}
+}
+
+// newMux routes /mutate to the admission handler, /metrics to its counters, and answers
+// /healthz and /readyz; /readyz fails once ready is false.
+func newMux(wh *admission.Webhook, m *metrics, ready *atomic.Bool) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle(mutatePath, admission.NewHandler(flyteRefs, inject.WithConflictPolicy(policy)))
+	mux.Handle(mutatePath, wh)
+	mux.Handle("/metrics", m)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -58,20 +93,50 @@ func newMux(policy inject.ConflictPolicy, ready *atomic.Bool) *http.ServeMux {
 	return mux
 }
 
+// newLogger writes JSON lines to w up to verbosity v (decisions: denials at 0, admissions
+// at 1), one whole line per write whatever the concurrency.
+func newLogger(w io.Writer, v int) logr.Logger {
+	if w == nil {
+		return logr.Discard()
+	}
+	var mu sync.Mutex
+	return funcr.NewJSON(func(obj string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, obj)
+	}, funcr.Options{Verbosity: v})
+}
+
 // serve runs the webhook until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env cli.Env, args []string) error {
 	fs := cli.NewFlagSet(env, "serve")
+	var cluster cli.ClusterFlags
+	cluster.Register(fs)
 	addr := fs.String("addr", ":8443", "address to listen on; 127.0.0.1:0 picks a free port")
 	certPath := fs.String("cert", "tls.crt", "serving certificate (PEM)")
 	keyPath := fs.String("key", "tls.key", "serving certificate's private key (PEM)")
 	conflict := fs.String("conflict", "keep-existing", "when a pod already has an entry a secret needs: keep-existing (as Flyte), override, or fail (deny the pod)")
+	check := fs.Bool("check-secrets", false, "deny a pod whose Secrets or keys do not exist (reads them through the cluster flags' client)")
+	forbidden := fs.String("forbidden", "deny", "with --check-secrets, a Secret the webhook may not read: deny the pod, or warn and admit it")
+	verbosity := fs.Int("v", 0, "log verbosity on standard error: 0 logs denials, 1 every decision")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
-	policy, ok := conflictPolicies[*conflict]
-	if len(pos) > 0 || !ok {
-		return cli.Usagef("serve: takes no arguments; --conflict is keep-existing, override or fail")
+	if len(pos) > 0 {
+		return cli.Usagef("serve: takes no arguments")
+	}
+	policy, fpolicy, err := parsePolicies(*conflict, *forbidden)
+	if err != nil {
+		return err
+	}
+	var secrets func(context.Context, string) secretspec.SecretGetter
+	if *check {
+		client, err := cluster.Client(env)
+		if err != nil {
+			return err
+		}
+		secrets = func(ctx context.Context, ns string) secretspec.SecretGetter { return preflight.FromClient(ctx, client, ns) }
 	}
 	cert, err := tls.LoadX509KeyPair(*certPath, *keyPath)
 	if err != nil {
@@ -83,14 +148,16 @@ func serve(ctx context.Context, env cli.Env, args []string) error {
 	}
 	var ready atomic.Bool
 	ready.Store(true)
+	m := newMetrics()
+	base := logr.NewContext(context.WithoutCancel(ctx), newLogger(env.Stderr, *verbosity))
 	srv := &http.Server{
-		Handler:           newMux(policy, &ready),
+		Handler:           newMux(newWebhook(policy, m, secrets, fpolicy), m, &ready),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	fmt.Fprintf(env.Stdout, "listening on %s\n", ln.Addr())
 
