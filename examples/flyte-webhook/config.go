@@ -5,8 +5,8 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net/url"
 	"maps"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -103,9 +103,9 @@ func webhookConfig(name, url, service, namespace string, port int32, caBundle []
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "MutatingWebhookConfiguration"},
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Webhooks: []admissionregistrationv1.MutatingWebhook{{
-			Name:         name + ".podsecrets.io",
-			ClientConfig: client,
-			Rules:        rulesFor(kinds),
+			Name:                    name + ".podsecrets.io",
+			ClientConfig:            client,
+			Rules:                   rulesFor(kinds),
 			ObjectSelector:          &metav1.LabelSelector{MatchLabels: map[string]string{flyte.PodLabel: flyte.PodLabelValue}},
 			FailurePolicy:           &fail,
 			SideEffects:             &none,

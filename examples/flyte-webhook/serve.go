@@ -136,7 +136,9 @@ func serve(ctx context.Context, env cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		secrets = func(ctx context.Context, ns string) secretspec.SecretGetter { return preflight.FromClient(ctx, client, ns) }
+		secrets = func(ctx context.Context, ns string) secretspec.SecretGetter {
+			return preflight.FromClient(ctx, client, ns)
+		}
 	}
 	cert, err := tls.LoadX509KeyPair(*certPath, *keyPath)
 	if err != nil {
