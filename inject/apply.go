@@ -125,7 +125,9 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at 
 	if a.cfg.stubExtras {
 		errs = append(errs, field.Forbidden(field.NewPath("withExtras"), "STUB: only Extras.Env is supported yet"))
 	}
-	errs = append(errs, validateContainers(src, refs)...)
+	if !a.cfg.obj.containersChecked { // ApplyObject checks them across its templates
+		errs = append(errs, validateContainers(src, refs)...)
+	}
 	if len(errs) > 0 {
 		return errs.ToAggregate()
 	}

@@ -46,6 +46,7 @@ type config struct {
 	policy ConflictPolicy
 	noInit bool
 	env    []corev1.EnvVar
+	obj    objectConfig // ApplyObject's options (object.go)
 
 	stubExtras bool // STUB: an Extras field other than Env was given
 }

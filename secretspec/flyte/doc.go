@@ -18,13 +18,16 @@
 //	Secret{Group: "db", Key: "TLS.crt", MountRequirement: MountFile, EnvVar: "DB_CERT"}
 //	    -> the ref above, and the plain variable DB_CERT=/etc/flyte/secrets/db/tls.crt
 //
-// and always the plain variables of Env(): FLYTE_SECRETS_ENV_PREFIX=_FSEC_,
-// FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets and FLYTE_SECRETS_FILE_PREFIX= (empty).
-// Every key of a group lands in one directory: the Mount refs of a group share their mount
-// path, and inject merges them into one volume.
+// and exactly the plain variables Flyte sets: FLYTE_SECRETS_ENV_PREFIX=_FSEC_ when some request
+// is ENV_VAR, FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets and FLYTE_SECRETS_FILE_PREFIX= (empty)
+// when some request is FILE or ANY (Env returns all three). Every key of a group lands in one
+// directory: the Mount refs of a group share their mount path, and inject merges them into one
+// volume.
 //
-// Flyte's webhook drops a request it cannot serve and lets the pod start without it; where it
-// would emit an invalid pod, Refs returns an error saying why instead: a group that is not a
+// When any one request fails, Flyte's webhook logs it and admits the pod with none of its
+// secrets: it leaves the pod unchanged, so the task starts and fails later without them. Where
+// Flyte would do that or emit an invalid pod, Refs returns an error saying why instead, so a
+// webhook built on it denies the pod with the reason: a group that is not a
 // valid Secret name (such as an AWS ARN), two keys of a group that become one file after
 // lower-casing (MY_SECRET and my_secret), one variable set two ways. EncodeAnnotations writes
 // exactly the bytes Flyte's propeller writes (golang/protobuf's MarshalTextString text form, not
