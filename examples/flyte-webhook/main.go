@@ -8,7 +8,8 @@
 //
 //	flyte-webhook init-certs [--service flyte-pod-webhook] [--namespace flyte] [--out-dir DIR] [--secret NAME [cluster flags]]
 //	flyte-webhook config (--url https://127.0.0.1:PORT/mutate | --service NAME --namespace NS) --ca-file ca.crt [--kinds pods,jobs,deployments,…|all] [--apply [cluster flags]]
-//	flyte-webhook serve --cert tls.crt --key tls.key [--addr :8443] [--conflict keep-existing|override|fail] [--v 0|1]
+//	flyte-webhook serve --cert tls.crt --key tls.key [--config propeller.yaml] [--global-dir /etc/secrets] [--addr :8443]
+//	                    [--conflict keep-existing|override|fail] [--v 0|1]
 //	                    [--check-secrets [--forbidden deny|warn] [cluster flags]]
 //
 // init-certs makes a self-signed CA and a serving certificate signed by it (ECDSA
@@ -26,6 +27,17 @@
 // the label itself (its pods keep theirs and pass the webhook again, unchanged).
 // The webhook is reached through a Service, or, with --url, at a URL such as a process
 // on 127.0.0.1.
+//
+// serve takes Flyte's own webhook configuration with --config: a flytepropeller
+// configuration file as it is (its webhook section is read, the other sections ignored) or
+// the section alone (flyte.ParseConfig); without it, Flyte's defaults (the K8s manager).
+// Every manager is served through flyte.Plan: K8s Secrets, Vault agent annotations, AWS,
+// GCP and Azure fetcher init containers. A request is first looked up among the webhook's
+// global secrets, as Flyte does: its own variable FLYTE_SECRET_<GROUP>_<KEY> (an empty one
+// counts as unset), else the file <--global-dir>/<group>/<key>; a value found is written
+// into the pod as the plain variable _FSEC_<GROUP>_<KEY>, in clear text (see SECURITY.md).
+// A pod's own annotations win over the ones the Vault manager writes
+// (flyte.KeepPodAnnotations).
 //
 // serve answers /mutate over TLS, /metrics (the decisions by outcome, stage and kind, their
 // durations and warnings, in the Prometheus text format), and /healthz and /readyz (ready

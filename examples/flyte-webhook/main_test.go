@@ -243,7 +243,7 @@ func testMux() (*http.ServeMux, *metrics) {
 	var ready atomic.Bool
 	ready.Store(true)
 	m := newMetrics()
-	return newMux(newWebhook(inject.ConflictKeepExisting, m, nil, admission.ForbiddenDeny), m, &ready), m
+	return newMux(newWebhook(flyte.DefaultConfig(), inject.ConflictKeepExisting, m, nil, admission.ForbiddenDeny), m, &ready), m
 }
 
 // TestMutate sends reviews to the handler: a pod with valid requests gets its patch, a

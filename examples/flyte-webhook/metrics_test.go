@@ -18,6 +18,7 @@ import (
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/inject/admission"
 	"github.com/podsecrets/podsecrets/internal/golden"
+	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
 // TestMetricsExposition feeds fixed decisions to the hook and compares the exposition with a
@@ -118,7 +119,7 @@ func TestMetricsFromRequests(t *testing.T) {
 // handler's refs[i].
 func TestDenialNamesAnnotation(t *testing.T) {
 	m := newMetrics()
-	wh := newWebhook(inject.ConflictFail, m, nil, admission.ForbiddenDeny)
+	wh := newWebhook(flyte.DefaultConfig(), inject.ConflictFail, m, nil, admission.ForbiddenDeny)
 	pod := flytePod(t, taskSecrets)
 	pod.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "_FSEC_AWS_ACCESS-KEY", Value: "hand-set"}}
 	rec := httptest.NewRecorder()

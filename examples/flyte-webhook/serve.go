@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,15 +29,49 @@ import (
 // shutdownGrace is how long requests in flight may take once shutdown starts.
 const shutdownGrace = 20 * time.Second
 
-// flyteRefs is the webhook's admission.RefsFunc: the secrets a pod's Flyte annotations
-// request, as refs and the plain variables flytekit needs beside them.
-func flyteRefs(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
-	secrets, err := flyte.DecodeAnnotations(pod.Annotations)
-	if err != nil {
-		return nil, secretspec.Extras{}, err
+// flyteRefs is the webhook's admission.RefsFunc for cfg: what the secrets a pod's Flyte
+// annotations request need under cfg's manager (flyte.Plan), the pod's own annotations
+// winning over the Vault manager's (flyte.KeepPodAnnotations). Errors name the pod's
+// annotation, not the position of the request.
+func flyteRefs(cfg flyte.Config) admission.RefsFunc {
+	return func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		secrets, err := flyte.DecodeAnnotations(pod.Annotations)
+		if err != nil {
+			return nil, secretspec.Extras{}, err
+		}
+		refs, x, err := flyte.Plan(secrets, cfg)
+		if err != nil {
+			return nil, secretspec.Extras{}, errors.New(nameRequests(err.Error(), requestKeys(pod.Annotations)))
+		}
+		return refs, flyte.KeepPodAnnotations(x, pod.Annotations), nil
 	}
-	refs, env, err := flyte.Refs(secrets)
-	return refs, secretspec.Extras{Env: env}, err
+}
+
+// loadConfig is the Flyte webhook configuration serve runs with: path's (a flytepropeller
+// configuration file, or its webhook section), else Flyte's defaults; its global secrets
+// are the webhook's own FLYTE_SECRET_<GROUP>_<KEY> variables (an empty one counts as unset)
+// and the files <globalDir>/<group>/<key> ("" reads no files).
+func loadConfig(env cli.Env, path, globalDir string) (flyte.Config, error) {
+	cfg := flyte.DefaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return flyte.Config{}, err
+		}
+		if cfg, err = flyte.ParseConfig(data); err != nil {
+			return flyte.Config{}, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	lookup := func(name string) (string, bool) {
+		v := env.LookupEnv(name)
+		return v, v != ""
+	}
+	var files fs.FS
+	if globalDir != "" {
+		files = os.DirFS(globalDir)
+	}
+	cfg.Global = flyte.GlobalSecrets(lookup, files)
+	return cfg, nil
 }
 
 // parsePolicies reads --conflict and --forbidden.
@@ -63,9 +99,9 @@ func parsePolicies(conflict, forbidden string) (inject.ConflictPolicy, admission
 // newWebhook is the admission handler: Flyte's requests, named by their annotations in
 // denials, every decision counted in m; secrets, when not nil, checks the Secrets a pod
 // needs before it is admitted.
-func newWebhook(policy inject.ConflictPolicy, m *metrics, secrets func(ctx context.Context, namespace string) secretspec.SecretGetter, forbidden admission.ForbiddenPolicy) *admission.Webhook {
+func newWebhook(cfg flyte.Config, policy inject.ConflictPolicy, m *metrics, secrets func(ctx context.Context, namespace string) secretspec.SecretGetter, forbidden admission.ForbiddenPolicy) *admission.Webhook {
 	return &admission.Webhook{
-		Refs:       flyteRefs,
+		Refs:       flyteRefs(cfg),
 		Options:    []inject.Option{inject.WithConflictPolicy(policy)},
 		Origin:     flyteOrigin,
 		Secrets:    secrets,
@@ -115,6 +151,8 @@ func serve(ctx context.Context, env cli.Env, args []string) error {
 	addr := fs.String("addr", ":8443", "address to listen on; 127.0.0.1:0 picks a free port")
 	certPath := fs.String("cert", "tls.crt", "serving certificate (PEM)")
 	keyPath := fs.String("key", "tls.key", "serving certificate's private key (PEM)")
+	configPath := fs.String("config", "", "Flyte's webhook configuration: a flytepropeller config file as it is, or its webhook section (default: Flyte's defaults, the K8s manager)")
+	globalDir := fs.String("global-dir", flyte.GlobalDir, "directory of the webhook's global secret files <group>/<key>; empty reads none")
 	conflict := fs.String("conflict", "keep-existing", "when a pod already has an entry a secret needs: keep-existing (as Flyte), override, or fail (deny the pod)")
 	check := fs.Bool("check-secrets", false, "deny a pod whose Secrets or keys do not exist (reads them through the cluster flags' client)")
 	forbidden := fs.String("forbidden", "deny", "with --check-secrets, a Secret the webhook may not read: deny the pod, or warn and admit it")
@@ -127,6 +165,10 @@ func serve(ctx context.Context, env cli.Env, args []string) error {
 		return cli.Usagef("serve: takes no arguments")
 	}
 	policy, fpolicy, err := parsePolicies(*conflict, *forbidden)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env, *configPath, *globalDir)
 	if err != nil {
 		return err
 	}
@@ -153,7 +195,7 @@ func serve(ctx context.Context, env cli.Env, args []string) error {
 	m := newMetrics()
 	base := logr.NewContext(context.WithoutCancel(ctx), newLogger(env.Stderr, *verbosity))
 	srv := &http.Server{
-		Handler:           newMux(newWebhook(policy, m, secrets, fpolicy), m, &ready),
+		Handler:           newMux(newWebhook(cfg, policy, m, secrets, fpolicy), m, &ready),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
