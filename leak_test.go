@@ -227,6 +227,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, encodeManifestLeakCases()...)
 	cases = append(cases, dialectLeakCases()...)
 	cases = append(cases, injectLeakCases()...)
+	cases = append(cases, injectExtrasLeakCases()...)
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, admissionNewLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)

@@ -8,7 +8,7 @@ import (
 )
 
 // TestIndexFind checks index.find against a scan, for lists that grow past smallList,
-// shrink back to empty after a reset, and hold repeated keys (find returns the first).
+// shrink back to empty after a reset, and hold repeated keys (find returns the first, span the first and the last).
 func TestIndexFind(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var x index[string]
@@ -23,6 +23,15 @@ func TestIndexFind(t *testing.T) {
 					want := slices.Index(list[:n], key)
 					if got := x.find(n, key, func(i int) string { return list[i] }); got != want {
 						t.Fatalf("round %d, %d entries, key %q: find = %d, want %d", round, n, key, got, want)
+					}
+					wantLast := -1
+					for i := range n {
+						if list[i] == key {
+							wantLast = i
+						}
+					}
+					if first, last := x.span(n, key, func(i int) string { return list[i] }); first != want || last != wantLast {
+						t.Fatalf("round %d, %d entries, key %q: span = %d, %d, want %d, %d", round, n, key, first, last, want, wantLast)
 					}
 				}
 			}
