@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/go-logr/logr"
@@ -19,6 +21,7 @@ import (
 	"github.com/podsecrets/podsecrets/inject/admission"
 	"github.com/podsecrets/podsecrets/inject/internal/benchfixture"
 	"github.com/podsecrets/podsecrets/secretspec"
+	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
 // benchServe runs one webhook call per iteration: body in, response out, allowed.
@@ -64,7 +67,8 @@ func benchSecrets(refs []secretspec.Ref) fakeSecrets {
 // every delivery), the response with its JSON patch out. "baseline" is the least any
 // webhook does (decode the review and its pod, encode a response), measured in the same run
 // for the ratios in BENCHMARKS.md; "logged+hook" adds a logger at V(1) and a decision hook;
-// "deployment" is the same template in a Deployment.
+// "flyte-<manager>" is the same pod with three Flyte requests through flyte.Plan for each
+// manager; "deployment" is the same template in a Deployment.
 func BenchmarkHandler(b *testing.B) {
 	refs := benchfixture.Refs()
 	fixed := func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
@@ -100,6 +104,27 @@ func BenchmarkHandler(b *testing.B) {
 		wh := &admission.Webhook{Refs: fixed, Secrets: func(context.Context, string) secretspec.SecretGetter { return secrets }}
 		benchServe(b, wh, body, bg)
 	})
+	for _, m := range []flyte.Manager{flyte.ManagerK8s, flyte.ManagerVault, flyte.ManagerAWS, flyte.ManagerGCP, flyte.ManagerAzure} {
+		b.Run("flyte-"+strings.ToLower(string(m)), func(b *testing.B) {
+			cfg := flyte.DefaultConfig()
+			cfg.SecretManagerType = m
+			plan := func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+				secrets, err := flyte.DecodeAnnotations(pod.Annotations)
+				if err != nil {
+					return nil, secretspec.Extras{}, err
+				}
+				refs, x, err := flyte.Plan(secrets, cfg)
+				return refs, flyte.KeepPodAnnotations(x, pod.Annotations), err
+			}
+			pod := benchfixture.Pod()
+			ann, err := flyte.EncodeAnnotations(flyteBenchRequests(m))
+			if err != nil {
+				b.Fatal(err)
+			}
+			maps.Copy(pod.Annotations, ann)
+			benchServe(b, admission.NewHandler(plan), reviewBody(b, admissionv1.Create, pod), bg)
+		})
+	}
 	b.Run("deployment", func(b *testing.B) {
 		skipIfObjectStub(b)
 		p := benchfixture.Pod()
@@ -111,4 +136,22 @@ func BenchmarkHandler(b *testing.B) {
 		body := reviewOf(b, admissionv1.Create, gvkOf(dep), dep)
 		benchServe(b, admission.NewHandler(fixed), body, bg)
 	})
+}
+
+// flyteBenchRequests are three requests of a task, as manager m reads them.
+func flyteBenchRequests(m flyte.Manager) []flyte.Secret {
+	switch m {
+	case flyte.ManagerVault:
+		return []flyte.Secret{{Group: "secret/data/flyte", Key: "api_token", MountRequirement: flyte.MountFile, EnvVar: "TOKEN_PATH"},
+			{Group: "secret/data/flyte", Key: "password"}, {Group: "kv-v1/app", GroupVersion: "kv1", Key: "user"}}
+	case flyte.ManagerAWS:
+		arn := "arn:aws:secretsmanager:us-east-1:123456789012:secret"
+		return []flyte.Secret{{Group: arn, Key: "db-password", MountRequirement: flyte.MountFile, EnvVar: "DB_PASSWORD_FILE"}, {Group: arn, Key: "api-key"}, {Group: arn, Key: "token"}}
+	case flyte.ManagerGCP:
+		return []flyte.Secret{{Group: "db-password", GroupVersion: "latest", MountRequirement: flyte.MountFile}, {Group: "api-key", GroupVersion: "3"}, {Group: "token", GroupVersion: "1"}}
+	case flyte.ManagerAzure:
+		return []flyte.Secret{{Group: "https://my-vault.vault.azure.net/secrets/db-password", MountRequirement: flyte.MountFile},
+			{Group: "https://my-vault.vault.azure.net/secrets/api-key"}, {Group: "https://my-vault.vault.azure.net/secrets/token"}}
+	}
+	return []flyte.Secret{{Group: "db", Key: "password", MountRequirement: flyte.MountEnvVar}, {Group: "db", Key: "tls.crt", MountRequirement: flyte.MountFile, EnvVar: "DB_CERT"}, {Group: "api", Key: "token"}}
 }
