@@ -123,6 +123,9 @@ func admissionNewLeakCases() []leakCase {
 		{W, "preflight: forbidden, warned", false, needCheck(post(&admission.Webhook{Refs: refs(ref), Secrets: secrets(leakSecrets{"db": nil}), Forbidden: admission.ForbiddenWarn}, pod(`{"name":"X","value":"`+S+`"}`), true))},
 		{W, "workload: pod template literal clashes", true, post(&admission.Webhook{Refs: refs(ref)}, deployment(`{"name":"PASSWORD","value":"`+S+`"}`), false)},
 		{W, "workload: not the kind it says", true, post(&admission.Webhook{Refs: refs(ref)}, review("Deployment", "apps", `{"spec":{"template":"`+S+`"}}`), false)},
+		{W, "custom resource: template literal clashes", true, post(&admission.Webhook{Refs: refs(ref)}, review("PyTorchJob", "kubeflow.org", `{"apiVersion":"kubeflow.org/v1","kind":"PyTorchJob","metadata":{"name":"j"},"spec":{"pytorchReplicaSpecs":{"Worker":{"template":{"spec":`+spec(`{"name":"PASSWORD","value":"`+S+`"}`)+`}}}}}`), false)},
+		{W, "custom resource: unknown kind", true, post(&admission.Webhook{Refs: refs(ref)}, review("Trainer", "example.com", `{"spec":{"template":{"spec":`+spec(`{"name":"X","value":"`+S+`"}`)+`}}}`), false)},
+		{W, "custom resource: template of the wrong type", true, post(&admission.Webhook{Refs: refs(ref)}, review("PyTorchJob", "kubeflow.org", `{"spec":{"pytorchReplicaSpecs":{"Worker":{"template":{"spec":{"containers":"`+S+`"}}}}}}`), false)},
 		{W, "workload: no template", true, post(&admission.Webhook{Refs: refs(ref)}, review("ReplicationController", "", `{"metadata":{"name":"rc","annotations":{"x":"`+S+`"}},"spec":{}}`), false)},
 	}
 }

@@ -31,13 +31,17 @@
 // the typed objects, not a diff of two re-marshalled pods. Pods are mutated on CREATE only
 // (a pod's containers cannot change afterwards; an UPDATE is admitted unchanged).
 //
-// Workloads (the kinds Kinds lists besides Pod: PodTemplate, ReplicationController,
-// Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) are mutated on CREATE and
-// UPDATE through inject.ApplyObject and inject.PatchObject. The RefsFunc stays pod-centric:
-// it is called once per pod template with the pod the template makes (the template's
-// metadata and spec, the request's namespace), so one function serves pods and workloads
-// alike. An update whose object already has its secrets gets no patch (inject is
-// idempotent).
+// Workloads are mutated on CREATE and UPDATE through inject.ApplyObject and
+// inject.PatchObject: the built-in kinds Kinds lists besides Pod (PodTemplate,
+// ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob),
+// decoded as typed objects, and any other kind as an unstructured object, if inject knows
+// its pod templates (JobSet, Kubeflow training jobs, Ray, LeaderWorkerSet, Volcano, Knative)
+// or an inject.WithTemplatePaths in Webhook.Options says where they are; unknown fields
+// survive. The RefsFunc stays pod-centric: it is called once per pod template with the pod
+// the template makes (the template's metadata and spec, the request's namespace), so one
+// function serves pods and workloads alike, and each template of a PyTorchJob, say, gets
+// what its own annotations ask for. An update whose object already has its secrets gets no
+// patch (inject is idempotent).
 //
 // A request that cannot be served is refused, never admitted without its secrets: HTTP 200
 // with allowed: false, status.code 400 and a status.message saying what was wrong. Messages

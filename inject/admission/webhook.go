@@ -132,7 +132,7 @@ func (wh *Webhook) review(ctx context.Context, body []byte, d *Decision) *admiss
 		d.Outcome, d.Stage = Unchanged, StageSkip
 		return &admissionv1.AdmissionResponse{UID: req.UID, Allowed: true}
 	}
-	obj, resp := decodeObject(req, d)
+	obj, resp := decodeObject(req, wh.Options, d)
 	if obj == nil {
 		return resp
 	}
@@ -147,34 +147,36 @@ func (wh *Webhook) review(ctx context.Context, body []byte, d *Decision) *admiss
 
 // admit runs the RefsFunc on every pod template of obj, injects, checks and patches.
 func (wh *Webhook) admit(ctx context.Context, req *requestIn, obj *object, d *Decision) *admissionv1.AdmissionResponse {
-	d.Templates = 1
-	t := time.Now()
-	refs, extras, err := wh.Refs(ctx, obj.pod)
-	d.RefsDuration = time.Since(t)
-	if err != nil {
-		return d.fail(Denied, StageRefs, "cannot tell which secrets the "+obj.what()+" needs: "+err.Error())
-	}
-	opts := wh.Options
-	if !extras.IsZero() {
-		opts = append(append(make([]inject.Option, 0, len(wh.Options)+1), wh.Options...), inject.WithExtras(extras))
-	}
-	names := wh.namer(obj.pod, refs)
-	after, err := obj.apply(refs, opts)
-	if err != nil {
-		return d.fail(Denied, StageInject, "cannot inject the secrets into the "+obj.what()+": "+explain(err, names))
-	}
-	if wh.Secrets != nil && len(refs) > 0 {
-		t := time.Now()
-		outcome, msg := wh.preflight(ctx, req.Namespace, refs, names, d)
-		d.PreflightDuration = time.Since(t)
-		switch outcome {
-		case Denied:
-			return d.fail(Denied, StagePreflight, "the "+obj.what()+" cannot start: "+msg)
-		case Errored:
-			return d.fail(Errored, StagePreflight, msg)
+	cur := obj.original()
+	for i, t := range obj.templates {
+		d.Templates++
+		start := time.Now()
+		refs, extras, err := wh.Refs(ctx, t.pod)
+		d.RefsDuration += time.Since(start)
+		if err != nil {
+			return d.fail(Denied, StageRefs, "cannot tell which secrets the "+obj.what(i)+" needs: "+err.Error())
+		}
+		opts := wh.Options
+		if !extras.IsZero() {
+			opts = append(opts[:len(opts):len(opts)], inject.WithExtras(extras))
+		}
+		names := wh.namer(t.pod, refs)
+		if cur, err = obj.apply(cur, i, refs, opts); err != nil {
+			return d.fail(Denied, StageInject, "cannot inject the secrets into the "+obj.what(i)+": "+explain(err, names))
+		}
+		if wh.Secrets != nil && len(refs) > 0 {
+			start := time.Now()
+			outcome, msg := wh.preflight(ctx, req.Namespace, refs, names, d)
+			d.PreflightDuration += time.Since(start)
+			switch outcome {
+			case Denied:
+				return d.fail(Denied, StagePreflight, "the "+obj.what(i)+" cannot start: "+msg)
+			case Errored:
+				return d.fail(Errored, StagePreflight, msg)
+			}
 		}
 	}
-	patch, err := obj.patch(after)
+	patch, err := obj.patch(cur)
 	if err != nil {
 		return d.fail(Errored, StagePatch, err.Error())
 	}
