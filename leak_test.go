@@ -231,6 +231,9 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, admissionNewLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
+	cases = append(cases, flyteLeakCases()...)
+	cases = append(cases, propagateRecreateLeakCases()...)
+	cases = append(cases, newuserLeakCases(t)...)
 	return cases
 }
 

@@ -24,7 +24,10 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateController", testPropagateController},
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
+		{"PropagateRecreate", testPropagateRecreate},
 		{"ExamplePods", testExamplePods},
+		// After ExamplePods: both use namespace runai, which ExamplePods creates.
+		{"PropagateMemory", testPropagateMemory},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},
 		// Last: they register webhooks for every pod labelled inject-flyte-secrets=true.

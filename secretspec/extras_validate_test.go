@@ -12,6 +12,7 @@ import (
 )
 
 func TestExtrasValidate(t *testing.T) {
+	// The messages of the name checks Validate uses (apimachinery's, led by what was wrong).
 	labelMsg := validation.IsDNS1123Label("Bad_Name")[0]
 	relaxedMsg := validation.IsRelaxedEnvVarName("A=B")[0]
 	emptyDir := func(name string) corev1.Volume {

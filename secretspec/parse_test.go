@@ -175,8 +175,18 @@ func FuzzParse(f *testing.F) {
 		r, err := Parse(s)
 		if err != nil {
 			var serr *SyntaxError
-			if errors.As(err, &serr) && (serr.Offset < 0 || serr.Offset > len(s) || serr.Msg == "") {
+			if errors.As(err, &serr) && (serr.Offset < 0 || serr.Offset > len(s) || serr.Msg == "" || serr.Text != s) {
 				t.Fatalf("bad SyntaxError %+v for input of %d bytes", serr, len(s))
+			}
+			if serr != nil && s != "" {
+				// The quote is printable, at most the window (escaped) wide, and the caret under it.
+				lines := strings.Split(serr.Error(), "\n")
+				if len(lines) != 3 || strings.ContainsFunc(lines[1]+lines[2], func(c rune) bool { return c < ' ' && c != '\t' || c > '~' }) {
+					t.Fatalf("SyntaxError message is not three printable lines: %q", serr.Error())
+				}
+				if caret := strings.Index(lines[2], "^"); caret < 1 || caret > len(lines[1]) || len(lines[1]) > 1+6+4*quoteWindow {
+					t.Fatalf("caret at column %d under a quote of %d columns", caret, len(lines[1]))
+				}
 			}
 			if !cmp.Equal(Ref{}, r, cmpopts.EquateEmpty()) {
 				t.Fatal("Parse returned a ref with its error")
