@@ -229,6 +229,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, injectLeakCases()...)
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
+	cases = append(cases, lifecycleLeakCases(t)...)
 	return cases
 }
 
