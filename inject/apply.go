@@ -28,6 +28,9 @@ func Apply(spec *corev1.PodSpec, refs []secretspec.Ref, opts ...Option) (*corev1
 	if spec == nil {
 		return nil, errors.New("inject: the PodSpec is nil")
 	}
+	if err := refuseSecretsHash(opts); err != nil {
+		return nil, err
+	}
 	out := new(corev1.PodSpec)
 	if err := applyTo(out, spec, refs, opts, nil); err != nil {
 		return nil, err
@@ -46,6 +49,9 @@ func ApplyPod(pod *corev1.Pod, refs []secretspec.Ref, opts ...Option) (*corev1.P
 		return nil, err
 	}
 	pod.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
+	if err := stampSecretsHash(&out.ObjectMeta, &out.Spec, opts); err != nil {
+		return nil, err
+	}
 	pod.Status.DeepCopyInto(&out.Status)
 	return out, nil
 }

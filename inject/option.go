@@ -47,6 +47,7 @@ type config struct {
 	noInit bool
 	env    []corev1.EnvVar
 	obj    objectConfig // ApplyObject's options (object.go)
+	hash   *secretsHashOption
 
 	stubExtras bool // STUB: an Extras field other than Env was given
 }

@@ -27,5 +27,8 @@ func applyTemplate(t *corev1.PodTemplateSpec, refs []secretspec.Ref, opts []Opti
 		return nil, err
 	}
 	t.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
+	if err := stampSecretsHash(&out.ObjectMeta, &out.Spec, opts); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
