@@ -24,6 +24,7 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateController", testPropagateController},
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
+		{"Rollout", testRollout},
 		{"ExamplePods", testExamplePods},
 		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
