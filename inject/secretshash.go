@@ -63,7 +63,7 @@ func SecretsHash(secrets secretspec.SecretGetter, refs []secretspec.Ref) (string
 			sum.Write([]byte{0}) // absent
 			continue
 		case apierrors.IsNotFound(err):
-			errs = append(errs, fmt.Errorf("Secret %q does not exist", name))
+			errs = append(errs, fmt.Errorf("required Secret %q does not exist", name))
 			continue
 		case err != nil:
 			errs = append(errs, fmt.Errorf("reading Secret %q: %w", name, err))
@@ -148,7 +148,7 @@ func (c *consumed) hmac(s *corev1.Secret, errs *[]error) []byte {
 		v, ok := s.Data[k]
 		if !ok {
 			if c.keys[k] {
-				*errs = append(*errs, fmt.Errorf("Secret %q has no key %q", s.Name, k))
+				*errs = append(*errs, fmt.Errorf("required key %q of Secret %q is missing", k, s.Name))
 			}
 			m.Write([]byte{0})
 			continue

@@ -189,7 +189,7 @@ func TestSecretsHashOptionalAndErrors(t *testing.T) {
 		{Secret: "gone", As: secretspec.EnvFrom},
 		{Secret: "locked", As: secretspec.EnvFrom, Optional: true},
 	})
-	want := `inject: secrets hash: [Secret "db" has no key "token", Secret "gone" does not exist, reading Secret "locked": secrets "locked" is forbidden: no]`
+	want := `inject: secrets hash: [required key "token" of Secret "db" is missing, required Secret "gone" does not exist, reading Secret "locked": secrets "locked" is forbidden: no]`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}
@@ -244,7 +244,7 @@ func TestWithSecretsHash(t *testing.T) {
 		t.Errorf("Apply with WithSecretsHash: %v, want the pod-or-template error", err)
 	}
 	_, err = ApplyPod(pod, []secretspec.Ref{{Secret: "gone", As: secretspec.EnvFrom}}, WithSecretsHash(world))
-	if err == nil || !strings.Contains(err.Error(), `WithSecretsHash: inject: secrets hash: Secret "gone" does not exist`) {
+	if err == nil || !strings.Contains(err.Error(), `WithSecretsHash: inject: secrets hash: required Secret "gone" does not exist`) {
 		t.Errorf("missing Secret: %v", err)
 	}
 	if out, err := ApplyPod(pod, refs); err != nil || out.Annotations[AnnotationSecretsHash] != "" {

@@ -49,7 +49,8 @@ func (c *Controller) Run(ctx context.Context) error {
 		Client:     c.client.CoordinationV1(),
 		LockConfig: resourcelock.ResourceLockConfig{Identity: c.cfg.Identity},
 	}
-	defer func() { c.workMu.Lock(); c.workMu.Unlock() }() // the last loop has stopped
+	//lint:ignore SA2001 taking the lock waits for the last working loop to stop
+	defer func() { c.workMu.Lock(); c.workMu.Unlock() }()
 	for ctx.Err() == nil {
 		le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
 			Lock:            lock,
