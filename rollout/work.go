@@ -37,6 +37,8 @@ type run struct {
 	queue  workqueue.TypedRateLimitingInterface[workload]
 	stores map[string]cache.Store // by kind: the opted-in workloads
 
+	watching sync.WaitGroup // the Secret watches' goroutines
+
 	mu       sync.Mutex
 	uses     map[workload][]types.NamespacedName        // Secrets each workload's template names
 	users    map[types.NamespacedName]map[workload]bool // workloads naming each Secret
@@ -62,6 +64,7 @@ func (c *Controller) work(ctx context.Context) error {
 		watches:  map[types.NamespacedName]*secretWatch{},
 		baseline: map[workload]string{},
 	}
+	defer r.watching.Wait()
 	defer r.stopWatches()
 	defer r.queue.ShutDown()
 	selector := c.cfg.Selector.String()
@@ -207,7 +210,7 @@ func (r *run) watch(n types.NamespacedName) *secretWatch {
 		},
 		Transform: dropManagedFields,
 	})
-	go ctrl.RunWithContext(ctx)
+	r.watching.Go(func() { ctrl.RunWithContext(ctx) })
 	r.log.V(1).Info("secret watched", "secret", n.String())
 	return &secretWatch{store: store, synced: ctrl.HasSynced, stop: stop}
 }
