@@ -25,6 +25,7 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
 		{"PropagateRecreate", testPropagateRecreate},
+		{"Rollout", testRollout},
 		{"ExamplePods", testExamplePods},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
