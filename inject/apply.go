@@ -64,9 +64,12 @@ type applier struct {
 	added  []addedVolume
 	merges []merged
 
-	fetchers  []extrasItem[corev1.Container] // the Extras' init containers (see settleExtras)
-	extraVols []extrasItem[corev1.Volume]    // the Extras' volumes
-	slab      slab
+	fetchers    []extrasItem[corev1.Container] // the Extras' init containers (see settleExtras)
+	extraVols   []extrasItem[corev1.Volume]    // the Extras' volumes
+	fetcherIdx  index[string]                  // of fetchers, by name
+	extraVolIdx index[string]                  // of extraVols, by name
+	podInit     index[string]                  // of the pod's init containers, by name
+	slab        slab
 
 	// scratch, reused for each container (see scratch)
 	envs   []wantEnv
@@ -135,7 +138,8 @@ func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs
 			[]string{ConflictFail.String(), ConflictKeepExisting.String(), ConflictOverride.String()}))
 	}
 	if len(a.cfg.extras) > 0 {
-		errs = append(errs, validateExtras(a.cfg.extras, src, srcMeta != nil)...)
+		names := newExtrasNames(a.cfg.extras, src)
+		errs = append(errs, validateExtras(a.cfg.extras, src, &names, srcMeta != nil)...)
 	}
 	if !a.cfg.obj.containersChecked { // ApplyObject checks them across its templates
 		errs = append(errs, validateContainers(src, refs, a.cfg.extras)...)
@@ -249,9 +253,10 @@ func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref, xs []secret
 			}
 		}
 	}
+	var fetchers fetcherNames
 	for i := range refs {
 		for j, name := range refs[i].Containers {
-			if len(xs) > 0 && isFetcher(xs, name) {
+			if len(xs) > 0 && fetchers.isFetcher(xs, name) {
 				errs = append(errs, field.Invalid(field.NewPath("refs").Index(i).Child("containers").Index(j), name,
 					"names an init container of the Extras; those are added as given and receive no refs"))
 				continue

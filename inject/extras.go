@@ -30,13 +30,112 @@ func extrasPath(x int, list string, i int) *field.Path {
 	return field.NewPath("extras").Index(x).Child(list).Index(i)
 }
 
+// extrasNames finds, by name, the Extras' fetchers and volumes (the first of each name) and
+// the pod's containers, so that the checks below stay linear in the sizes of pod and Extras.
+type extrasNames struct {
+	fetchers, volumes nameSet[loc]
+	pod               nameSet[containerKind]
+}
+
+// loc is where an Extras' entry is: extras[x].<list>[i].
+type loc struct{ x, i int }
+
+// containerKind says which of a pod's container lists hold a name.
+type containerKind uint8
+
+const (
+	regular containerKind = 1 << iota
+	initContainer
+	ephemeral
+)
+
+func newExtrasNames(xs []secretspec.Extras, spec *corev1.PodSpec) extrasNames {
+	var n extrasNames
+	var fetchers, volumes int
+	for k := range xs {
+		fetchers += len(xs[k].InitContainers)
+		volumes += len(xs[k].Volumes)
+	}
+	n.fetchers.grow(fetchers)
+	n.volumes.grow(volumes)
+	n.pod.grow(len(spec.Containers) + len(spec.InitContainers) + len(spec.EphemeralContainers))
+	for k := range xs {
+		for i := range xs[k].InitContainers {
+			n.fetchers.add(xs[k].InitContainers[i].Name, loc{k, i})
+		}
+		for i := range xs[k].Volumes {
+			n.volumes.add(xs[k].Volumes[i].Name, loc{k, i})
+		}
+	}
+	kind := func(name string, kind containerKind) {
+		if p := n.pod.at(name); p != nil {
+			*p |= kind
+		} else {
+			n.pod.add(name, kind)
+		}
+	}
+	for i := range spec.Containers {
+		kind(spec.Containers[i].Name, regular)
+	}
+	for i := range spec.InitContainers {
+		kind(spec.InitContainers[i].Name, initContainer)
+	}
+	for i := range spec.EphemeralContainers {
+		kind(spec.EphemeralContainers[i].Name, ephemeral)
+	}
+	return n
+}
+
+// isFetcher reports whether name is an init container some Extras adds.
+func (n *extrasNames) isFetcher(name string) bool { return n.fetchers.at(name) != nil }
+
+// fetcherNames is the set of the Extras' init container names, made when first asked.
+type fetcherNames struct {
+	set  nameSet[struct{}]
+	made bool
+}
+
+// isFetcher reports whether name is an init container of one of xs.
+func (f *fetcherNames) isFetcher(xs []secretspec.Extras, name string) bool {
+	if !f.made {
+		f.made = true
+		n := 0
+		for k := range xs {
+			n += len(xs[k].InitContainers)
+		}
+		f.set.grow(n)
+		for k := range xs {
+			for i := range xs[k].InitContainers {
+				f.set.add(xs[k].InitContainers[i].Name, struct{}{})
+			}
+		}
+	}
+	return f.set.at(name) != nil
+}
+
+// podKind says which of the pod's lists hold a container called name.
+func (n *extrasNames) podKind(name string) containerKind {
+	if k := n.pod.at(name); k != nil {
+		return *k
+	}
+	return 0
+}
+
 // validateExtras checks every Extras on its own (secretspec.Extras.Validate) and against the
 // pod and each other: Containers name containers of the pod, mounts name volumes of the pod or
 // of an Extras, fetchers do not take the name of one of the pod's containers, and two Extras
 // that give one volume, init container or annotation give the same. meta says whether there
 // is metadata for annotations (a Pod or pod template).
-func validateExtras(xs []secretspec.Extras, spec *corev1.PodSpec, meta bool) field.ErrorList {
+func validateExtras(xs []secretspec.Extras, spec *corev1.PodSpec, names *extrasNames, meta bool) field.ErrorList {
 	var errs field.ErrorList
+	var podVolumes nameSet[struct{}]
+	podVolumes.grow(len(spec.Volumes))
+	for i := range spec.Volumes {
+		podVolumes.add(spec.Volumes[i].Name, struct{}{})
+	}
+	volumeExists := func(name string) bool {
+		return name == "" || podVolumes.at(name) != nil || names.volumes.at(name) != nil
+	}
 	for k := range xs {
 		x := &xs[k]
 		if e := x.Validate(nil); len(e) > 0 {
@@ -44,19 +143,16 @@ func validateExtras(xs []secretspec.Extras, spec *corev1.PodSpec, meta bool) fie
 		}
 		for j, name := range x.Containers {
 			fp := func() *field.Path { return field.NewPath("extras").Index(k).Child("containers").Index(j) }
-			switch {
+			switch kind := names.podKind(name); {
 			case name == "":
-			case isFetcher(xs, name):
+			case names.isFetcher(name):
 				errs = append(errs, field.Invalid(fp(), name, "names an init container of the Extras; those are added as given and receive nothing else"))
-			case hasContainer(spec.Containers, name) || hasContainer(spec.InitContainers, name):
-			case slices.ContainsFunc(spec.EphemeralContainers, func(c corev1.EphemeralContainer) bool { return c.Name == name }):
+			case kind&(regular|initContainer) != 0:
+			case kind&ephemeral != 0:
 				errs = append(errs, field.Invalid(fp(), name, "names an ephemeral container; ephemeral containers never receive secrets"))
 			default:
 				errs = append(errs, field.NotFound(fp(), name))
 			}
-		}
-		volumeExists := func(name string) bool {
-			return name == "" || volumeNamed(spec.Volumes, name) || slices.ContainsFunc(xs, func(o secretspec.Extras) bool { return volumeNamed(o.Volumes, name) })
 		}
 		for j := range x.Mounts {
 			if name := x.Mounts[j].Name; !volumeExists(name) {
@@ -64,29 +160,25 @@ func validateExtras(xs []secretspec.Extras, spec *corev1.PodSpec, meta bool) fie
 			}
 		}
 		for j := range x.InitContainers {
-			for m, vm := range x.InitContainers[j].VolumeMounts {
+			c := &x.InitContainers[j]
+			for m, vm := range c.VolumeMounts {
 				if !volumeExists(vm.Name) {
 					errs = append(errs, field.Invalid(extrasPath(k, "initContainers", j).Child("volumeMounts").Index(m).Child("name"), vm.Name, noVolume))
 				}
 			}
-		}
-		for j := range x.InitContainers {
-			c := &x.InitContainers[j]
-			if hasContainer(spec.Containers, c.Name) || slices.ContainsFunc(spec.EphemeralContainers, func(e corev1.EphemeralContainer) bool { return e.Name == c.Name }) {
+			if names.podKind(c.Name)&(regular|ephemeral) != 0 {
 				errs = append(errs, field.Invalid(extrasPath(k, "initContainers", j).Child("name"), c.Name, "is the name of one of the pod's containers"))
 			}
-			if o, oi := findEarlier(xs[:k], func(o *secretspec.Extras) []corev1.Container { return o.InitContainers }, c.Name, func(c *corev1.Container) string { return c.Name }); o >= 0 &&
-				!equality.Semantic.DeepEqual(*c, xs[o].InitContainers[oi]) {
+			if first := names.fetchers.at(c.Name); first != nil && first.x < k && !equality.Semantic.DeepEqual(*c, xs[first.x].InitContainers[first.i]) {
 				errs = append(errs, field.Forbidden(extrasPath(k, "initContainers", j), fmt.Sprintf(
-					"init container %q differs from the one extras[%d].initContainers[%d] adds", c.Name, o, oi)))
+					"init container %q differs from the one extras[%d].initContainers[%d] adds", c.Name, first.x, first.i)))
 			}
 		}
 		for j := range x.Volumes {
 			v := &x.Volumes[j]
-			if o, oi := findEarlier(xs[:k], func(o *secretspec.Extras) []corev1.Volume { return o.Volumes }, v.Name, func(v *corev1.Volume) string { return v.Name }); o >= 0 &&
-				!equality.Semantic.DeepEqual(*v, xs[o].Volumes[oi]) {
+			if first := names.volumes.at(v.Name); first != nil && first.x < k && !equality.Semantic.DeepEqual(*v, xs[first.x].Volumes[first.i]) {
 				errs = append(errs, field.Forbidden(extrasPath(k, "volumes", j), fmt.Sprintf(
-					"volume %q differs from the one extras[%d].volumes[%d] adds", v.Name, o, oi)))
+					"volume %q differs from the one extras[%d].volumes[%d] adds", v.Name, first.x, first.i)))
 			}
 		}
 		if len(x.Annotations) > 0 {
@@ -110,30 +202,6 @@ func validateExtras(xs []secretspec.Extras, spec *corev1.PodSpec, meta bool) fie
 
 const noVolume = "names no volume of the pod or of the Extras"
 
-// findEarlier finds, in the lists of xs, the first entry called name: its Extras and index,
-// or -1, -1.
-func findEarlier[T any](xs []secretspec.Extras, list func(*secretspec.Extras) []T, name string, nameOf func(*T) string) (int, int) {
-	for o := range xs {
-		l := list(&xs[o])
-		for i := range l {
-			if nameOf(&l[i]) == name {
-				return o, i
-			}
-		}
-	}
-	return -1, -1
-}
-
-// isFetcher reports whether name is an init container some Extras adds.
-func isFetcher(xs []secretspec.Extras, name string) bool {
-	for k := range xs {
-		if hasContainer(xs[k].InitContainers, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // extrasReach reports whether the Env and Mounts of x reach the container called name.
 func (a *applier) extrasReach(x *secretspec.Extras, name string, init bool) bool {
 	if len(x.Containers) == 0 {
@@ -151,16 +219,11 @@ func (a *applier) settleExtras() {
 		x := &a.cfg.extras[k]
 		for i := range x.InitContainers {
 			c := &x.InitContainers[i]
-			if hasFetcher(a.fetchers, c.Name) {
+			if a.fetcher(c.Name) != nil {
 				continue
 			}
-			it := extrasItem[corev1.Container]{x: k, i: i, v: c, at: -1}
-			for j := range a.src.InitContainers {
-				if a.src.InitContainers[j].Name == c.Name {
-					it.at = j
-					break
-				}
-			}
+			inits := a.src.InitContainers
+			it := extrasItem[corev1.Container]{x: k, i: i, v: c, at: a.podInit.find(len(inits), c.Name, func(j int) string { return inits[j].Name })}
 			if it.at >= 0 && !equality.Semantic.DeepEqual(a.src.InitContainers[it.at], *c) {
 				switch a.cfg.policy {
 				case ConflictFail:
@@ -175,7 +238,7 @@ func (a *applier) settleExtras() {
 		}
 		for i := range x.Volumes {
 			v := &x.Volumes[i]
-			if slices.ContainsFunc(a.extraVols, func(e extrasItem[corev1.Volume]) bool { return e.v.Name == v.Name }) {
+			if a.extraVol(v.Name) != nil {
 				continue
 			}
 			it := extrasItem[corev1.Volume]{x: k, i: i, v: v, at: a.podVolume.find(len(a.src.Volumes), v.Name, func(j int) string { return a.src.Volumes[j].Name })}
@@ -194,17 +257,19 @@ func (a *applier) settleExtras() {
 	}
 }
 
-func hasFetcher(fs []extrasItem[corev1.Container], name string) bool {
-	return slices.ContainsFunc(fs, func(f extrasItem[corev1.Container]) bool { return f.v.Name == name })
+// fetcher returns the Extras' init container called name (that the pod's init container of
+// that name is), or nil.
+func (a *applier) fetcher(name string) *extrasItem[corev1.Container] {
+	if i := a.fetcherIdx.find(len(a.fetchers), name, func(i int) string { return a.fetchers[i].v.Name }); i >= 0 {
+		return &a.fetchers[i]
+	}
+	return nil
 }
 
-// fetcher returns the Extras' init container that the pod's init container called name is
-// (added by an earlier Apply, or the user's), or nil.
-func (a *applier) fetcher(name string) *extrasItem[corev1.Container] {
-	for i := range a.fetchers {
-		if a.fetchers[i].v.Name == name {
-			return &a.fetchers[i]
-		}
+// extraVol returns the Extras' volume called name, or nil.
+func (a *applier) extraVol(name string) *extrasItem[corev1.Volume] {
+	if i := a.extraVolIdx.find(len(a.extraVols), name, func(i int) string { return a.extraVols[i].v.Name }); i >= 0 {
+		return &a.extraVols[i]
 	}
 	return nil
 }
@@ -281,14 +346,8 @@ func (a *applier) extrasVolumes(out []corev1.Volume) []corev1.Volume {
 // extrasVolume returns the volume called name that the pod will have from the Extras (a new
 // one, or one replacing the pod's), or nil.
 func (a *applier) extrasVolume(name string) (v *corev1.Volume, replaces bool) {
-	for i := range a.extraVols {
-		if e := &a.extraVols[i]; e.v.Name == name && (e.at < 0 || e.override) {
-			return e.v, e.at >= 0
-		}
+	if e := a.extraVol(name); e != nil && (e.at < 0 || e.override) {
+		return e.v, e.at >= 0
 	}
 	return nil, false
-}
-
-func volumeNamed(vs []corev1.Volume, name string) bool {
-	return slices.ContainsFunc(vs, func(v corev1.Volume) bool { return v.Name == name })
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -438,5 +439,29 @@ func TestApplyTemplateAnnotationPath(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want+":") {
 			t.Errorf("at %v: error %v, want one at %s", tc.at, err, tc.want)
 		}
+	}
+}
+
+// TestApplyObjectExtras checks that a workload's template gets the Extras' annotations, and
+// that a conflict names the template's metadata.
+func TestApplyObjectExtras(t *testing.T) {
+	d := &appsv1.Deployment{Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{"a": "1"}},
+		Spec:       extrasPod().Spec,
+	}}}
+	out, err := ApplyObject(d, nil, WithExtras(secretspec.Extras{Annotations: map[string]string{"b": "2"}, InitContainers: []corev1.Container{{Name: "fetch", Image: "f"}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.(*appsv1.Deployment).Spec.Template
+	if diff := cmp.Diff(map[string]string{"a": "1", "b": "2"}, got.Annotations); diff != "" {
+		t.Errorf("template annotations (-want +got):\n%s", diff)
+	}
+	if n := got.Spec.InitContainers[0].Name; n != "fetch" {
+		t.Errorf("first init container %q, want the fetcher", n)
+	}
+	_, err = ApplyObject(d, nil, WithExtras(secretspec.Extras{Annotations: map[string]string{"a": "2"}}))
+	if err == nil || !strings.Contains(err.Error(), "spec.template.metadata.annotations[a]: Forbidden: conflict") {
+		t.Errorf("error %v, want a conflict at spec.template.metadata.annotations[a]", err)
 	}
 }

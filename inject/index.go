@@ -1,5 +1,7 @@
 package inject
 
+import "slices"
+
 // smallList is the longest list searched by a linear scan; a longer one gets a map, so
 // that Apply stays O(n) in the number of refs and entries while the common small pod
 // builds no map at all.
@@ -66,4 +68,52 @@ func (x *index[K]) span(n int, k K, key func(int) K) (first, last int) {
 		}
 	}
 	return s.first, s.last
+}
+
+// nameSet maps names to values, the first value given for each name: by a scan while it is
+// short, by a map beyond smallList entries.
+type nameSet[V any] struct {
+	list []named[V]
+	m    map[string]int // name -> its index in list, once long
+}
+
+type named[V any] struct {
+	name string
+	v    V
+}
+
+// grow makes room for n more names.
+func (s *nameSet[V]) grow(n int) { s.list = slices.Grow(s.list, n) }
+
+// at returns the value of name, or nil; it may be changed in place.
+func (s *nameSet[V]) at(name string) *V {
+	if s.m != nil {
+		if i, ok := s.m[name]; ok {
+			return &s.list[i].v
+		}
+		return nil
+	}
+	for i := range s.list {
+		if s.list[i].name == name {
+			return &s.list[i].v
+		}
+	}
+	return nil
+}
+
+// add gives name the value v unless it has one already.
+func (s *nameSet[V]) add(name string, v V) {
+	if s.at(name) != nil {
+		return
+	}
+	s.list = append(s.list, named[V]{name, v})
+	switch {
+	case s.m != nil:
+		s.m[name] = len(s.list) - 1
+	case len(s.list) > smallList:
+		s.m = make(map[string]int, 2*len(s.list))
+		for i := range s.list {
+			s.m[s.list[i].name] = i
+		}
+	}
 }

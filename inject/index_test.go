@@ -38,3 +38,30 @@ func TestIndexFind(t *testing.T) {
 		}
 	}
 }
+
+// TestNameSet checks nameSet against a map, for sets that grow past smallList: the first
+// value given for a name stays, and values can be changed in place.
+func TestNameSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var s nameSet[int]
+	want := map[string]int{}
+	for i := range 4 * smallList {
+		name := "n" + strconv.Itoa(r.IntN(3*smallList))
+		s.add(name, i)
+		if _, ok := want[name]; !ok {
+			want[name] = i
+		}
+		if i%7 == 0 {
+			*s.at(name) += 1000
+			want[name] += 1000
+		}
+		for k := range 3 * smallList {
+			key := "n" + strconv.Itoa(k)
+			w, ok := want[key]
+			got := s.at(key)
+			if (got != nil) != ok || ok && *got != w {
+				t.Fatalf("after %d adds, at(%q) = %v, want %d (%v)", i+1, key, got, w, ok)
+			}
+		}
+	}
+}

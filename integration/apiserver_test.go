@@ -25,7 +25,11 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateController", testPropagateController},
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
+		{"PropagateRecreate", testPropagateRecreate},
 		{"ExamplePods", testExamplePods},
+		// After ExamplePods: both use namespace runai, which ExamplePods creates.
+		{"PropagateMemory", testPropagateMemory},
+		{"WorkloadsDryRun", testWorkloadsDryRun},
 		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
 	} {

@@ -27,24 +27,27 @@ func (x Extras) Validate(fldPath *field.Path) field.ErrorList {
 	// Paths are built only for errors: a valid Extras costs no allocation here.
 	at := func(list string, i int) *field.Path { return fldPath.Child(list).Index(i) }
 	var errs field.ErrorList
+	var envs, paths, volumes, inits seenNames
 	for i := range x.Env {
 		e := &x.Env[i]
+		dup := repeated(&envs, x.Env, i, func(e *corev1.EnvVar) string { return e.Name })
 		if msgs := validation.IsRelaxedEnvVarName(e.Name); len(msgs) > 0 {
 			errs = append(errs, invalidEach(msgs, e.Name, at("env", i), "name")...)
 		}
-		if e.Name != "" && slices.ContainsFunc(x.Env[:i], func(o corev1.EnvVar) bool { return o.Name == e.Name }) {
+		if e.Name != "" && dup {
 			errs = append(errs, field.Duplicate(at("env", i).Child("name"), e.Name))
 		}
 	}
 	for i := range x.Mounts {
 		m := &x.Mounts[i]
+		dup := repeated(&paths, x.Mounts, i, func(m *corev1.VolumeMount) string { return m.MountPath })
 		if !validLabel(m.Name) {
 			errs = append(errs, validateLabel(m.Name, at("mounts", i), "name", "the name of a volume of the Extras or of the pod")...)
 		}
 		switch {
 		case m.MountPath == "":
 			errs = append(errs, field.Required(at("mounts", i).Child("mountPath"), "an absolute directory"))
-		case slices.ContainsFunc(x.Mounts[:i], func(o corev1.VolumeMount) bool { return o.MountPath == m.MountPath }):
+		case dup:
 			errs = append(errs, field.Duplicate(at("mounts", i).Child("mountPath"), m.MountPath))
 		default:
 			if e := validateMountPath(m.MountPath, nil, "mountPath"); len(e) > 0 {
@@ -60,10 +63,11 @@ func (x Extras) Validate(fldPath *field.Path) field.ErrorList {
 	}
 	for i := range x.Volumes {
 		v := &x.Volumes[i]
+		dup := repeated(&volumes, x.Volumes, i, func(v *corev1.Volume) string { return v.Name })
 		if !validLabel(v.Name) {
 			errs = append(errs, validateLabel(v.Name, at("volumes", i), "name", "a volume name (a DNS-1123 label)")...)
 		}
-		if v.Name != "" && slices.ContainsFunc(x.Volumes[:i], func(o corev1.Volume) bool { return o.Name == v.Name }) {
+		if v.Name != "" && dup {
 			errs = append(errs, field.Duplicate(at("volumes", i).Child("name"), v.Name))
 		}
 		if v.Secret != nil {
@@ -76,10 +80,11 @@ func (x Extras) Validate(fldPath *field.Path) field.ErrorList {
 	}
 	for i := range x.InitContainers {
 		c := &x.InitContainers[i]
+		dup := repeated(&inits, x.InitContainers, i, func(c *corev1.Container) string { return c.Name })
 		if !validLabel(c.Name) {
 			errs = append(errs, validateLabel(c.Name, at("initContainers", i), "name", "a container name (a DNS-1123 label)")...)
 		}
-		if c.Name != "" && slices.ContainsFunc(x.InitContainers[:i], func(o corev1.Container) bool { return o.Name == c.Name }) {
+		if c.Name != "" && dup {
 			errs = append(errs, field.Duplicate(at("initContainers", i).Child("name"), c.Name))
 		}
 	}
@@ -88,6 +93,30 @@ func (x Extras) Validate(fldPath *field.Path) field.ErrorList {
 		errs = append(errs, apivalidation.ValidateAnnotations(x.Annotations, fldPath.Child("annotations"))...)
 	}
 	return errs
+}
+
+// seenNames is the set of names repeated has seen, once a list is long.
+type seenNames struct{ m map[string]struct{} }
+
+// repeated reports whether list[i] has the name of one of list[:i]: by a scan of a short
+// list, by the set s beyond smallNames entries (so validation stays linear). It must be
+// called for i = 0, 1, … in order.
+func repeated[T any](s *seenNames, list []T, i int, name func(*T) string) bool {
+	n := name(&list[i])
+	if len(list) <= smallNames {
+		for j := range i {
+			if name(&list[j]) == n {
+				return true
+			}
+		}
+		return false
+	}
+	if s.m == nil {
+		s.m = make(map[string]struct{}, len(list))
+	}
+	_, ok := s.m[n]
+	s.m[n] = struct{}{}
+	return ok
 }
 
 func validLabel(name string) bool { return name != "" && len(validation.IsDNS1123Label(name)) == 0 }

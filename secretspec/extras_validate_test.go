@@ -6,14 +6,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/validation"
 )
 
 func TestExtrasValidate(t *testing.T) {
-	// apimachinery's messages, led by what was wrong (internal/validation)
-	labelMsg := `must be lower case ("B" at byte 0): ` + k8svalidation.IsDNS1123Label("Bad_Name")[0]
-	relaxedMsg := `must not contain "=" at byte 1: ` + k8svalidation.IsRelaxedEnvVarName("A=B")[0]
+	// The messages of the name checks Validate uses (apimachinery's, led by what was wrong).
+	labelMsg := validation.IsDNS1123Label("Bad_Name")[0]
+	relaxedMsg := validation.IsRelaxedEnvVarName("A=B")[0]
 	emptyDir := func(name string) corev1.Volume {
 		return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}
 	}

@@ -119,6 +119,9 @@ webhook:
 			`webhook.vaultSecretManager.role: Invalid value: must be a string`,
 			`webhook.vaultSecretManager.token: Invalid value: unknown key; expected one of annotations, kvVersion, role`,
 		}},
+		{name: "a propeller file without a webhook section", in: "propeller: {workers: 2}\n", wantErrs: []string{
+			"webhook.propeller: Invalid value: unknown key; expected one of secretManagerType, secretManagerTypes, vaultSecretManager, awsSecretManager, gcpSecretManager, azureSecretManager, or another setting of Flyte's webhook section (a whole flytepropeller configuration file needs its webhook: section)",
+		}},
 		{name: "Global and Embedded", in: "secretManagerTypes: [Global]\nsecretManagerType: Embedded\n", wantErrs: []string{
 			`webhook.secretManagerType: Invalid value: Flyte 2's embedded secret manager is not supported (supported values: ["K8s" "Vault" "AWS" "GCP" "Azure"])`,
 			`webhook.secretManagerTypes[0]: Invalid value: the global secrets are always tried first; name the manager that serves the other requests (supported values: ["K8s" "Vault" "AWS" "GCP" "Azure"])`,

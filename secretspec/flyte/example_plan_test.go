@@ -6,6 +6,9 @@ import (
 	"slices"
 	"testing/fstest"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
@@ -150,4 +153,28 @@ func ExampleGlobalSecrets() {
 	// _FSEC_SLACK_TOKEN=xoxb-example
 	// _FSEC_GITHUB_APP-KEY=-----BEGIN KEY-----
 	// mount:/etc/flyte/secrets/github=github;items=app-key:app-key;optional
+}
+
+// A pod that names its own Vault role keeps it: Plan's annotation of that key is dropped.
+func ExampleKeepPodAnnotations() {
+	x := secretspec.Extras{Annotations: map[string]string{
+		"vault.hashicorp.com/role":         "flyte",
+		"vault.hashicorp.com/agent-inject": "true",
+	}}
+	kept := flyte.KeepPodAnnotations(x, map[string]string{"vault.hashicorp.com/role": "team-a"})
+	fmt.Println(kept.Annotations)
+	fmt.Println(len(x.Annotations)) // x is not modified
+	// Output:
+	// map[vault.hashicorp.com/agent-inject:true]
+	// 2
+}
+
+// A configuration built in code is checked for the manager it uses.
+func ExampleConfig_Validate() {
+	cfg := flyte.DefaultConfig()
+	cfg.SecretManagerType = flyte.ManagerVault
+	cfg.Vault.Role = ""
+	fmt.Println(cfg.Validate(field.NewPath("webhook")).ToAggregate())
+	// Output:
+	// webhook.vaultSecretManager.role: Required value: the Vault role the agent logs in with
 }

@@ -59,8 +59,9 @@ func ParseConfig(data []byte) (Config, error) {
 	if !ok && v != nil {
 		return Config{}, field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "the configuration must be an object")}.ToAggregate()
 	}
-	section := top
+	section, whole := top, false
 	if w, ok := top["webhook"]; ok {
+		whole = true
 		section = nil
 		if w != nil {
 			if section, ok = w.(map[string]any); !ok {
@@ -68,7 +69,7 @@ func ParseConfig(data []byte) (Config, error) {
 			}
 		}
 	}
-	var d decoder
+	d := decoder{hint: !whole}
 	d.webhook(section, root, &cfg)
 	if len(d.errs) == 0 {
 		d.errs = cfg.Validate(root)
@@ -103,7 +104,10 @@ var ignoredWebhookKeys = map[string]bool{
 var flyteManagerNumbers = map[string]Manager{"1": ManagerK8s, "2": ManagerAWS, "3": ManagerGCP, "4": ManagerVault, "6": ManagerAzure}
 
 // decoder collects every problem of a configuration.
-type decoder struct{ errs field.ErrorList }
+type decoder struct {
+	errs field.ErrorList
+	hint bool // the document is the section itself: an unknown key may be another component's section
+}
 
 func (d *decoder) add(err *field.Error) { d.errs = append(d.errs, err) }
 
@@ -166,8 +170,12 @@ func (d *decoder) webhook(m map[string]any, p *field.Path, cfg *Config) {
 			d.sidecar(d.object(v, kp), kp, &cfg.Azure)
 		default:
 			if !ignoredWebhookKeys[k] {
-				d.unknownKey(kp, "secretManagerType", "secretManagerTypes", "vaultSecretManager", "awsSecretManager",
-					"gcpSecretManager", "azureSecretManager", "or another setting of Flyte's webhook section")
+				known := []string{"secretManagerType", "secretManagerTypes", "vaultSecretManager", "awsSecretManager",
+					"gcpSecretManager", "azureSecretManager", "or another setting of Flyte's webhook section"}
+				if d.hint {
+					known[len(known)-1] += " (a whole flytepropeller configuration file needs its webhook: section)"
+				}
+				d.unknownKey(kp, known...)
 			}
 		}
 	}
