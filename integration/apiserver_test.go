@@ -30,8 +30,12 @@ func TestAPIServer(t *testing.T) {
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
 		{"WorkloadsDryRun", testWorkloadsDryRun},
-		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
+		{"AdmissionWorkloads", testAdmissionWorkloads},
+		{"AdmissionPreflight", testAdmissionPreflight},
+		// Last: they register webhooks for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
+		{"FlyteWebhookVault", testFlyteWebhookVault},
+		{"FlyteWebhookAWS", testFlyteWebhookAWS},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, c) })
 	}
