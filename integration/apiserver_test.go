@@ -19,6 +19,7 @@ func TestAPIServer(t *testing.T) {
 		{"PodDryRun", testPodDryRun},
 		{"EncodeBuilders", testEncodeBuilders},
 		{"EncodeSizeLimit", testEncodeSizeLimit},
+		{"EncodeServerParity", testEncodeServerParity},
 		{"InjectGolden", testInjectGolden},
 		{"PropagateEdges", testPropagateEdges},
 		{"PropagateController", testPropagateController},
