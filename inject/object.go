@@ -201,6 +201,12 @@ func (s site) specPath() *field.Path {
 // entry for each site, nil where the template is not selected. Container names are checked
 // across the selected templates: a name that none of them has is an error, once.
 func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts []Option) ([]*corev1.PodTemplateSpec, error) {
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			cfg = o.apply(cfg)
+		}
+	}
 	sel := make([]bool, len(sites))
 	var errs field.ErrorList
 	var missing map[string]int // a container error's text -> how many templates have it
@@ -212,7 +218,7 @@ func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts 
 		}
 		sel[i] = true
 		n++
-		ce := validateContainers(&s.t.Spec, refs)
+		ce := validateContainers(&s.t.Spec, refs, cfg.extras)
 		if n == 1 {
 			first = ce
 		}

@@ -9,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/yaml"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
@@ -46,19 +45,18 @@ func worker(ctx context.Context, env cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	refs, err := pachyderm.ParseTransform(data)
+	p, err := pachyderm.ParsePipeline(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
-	var s spec
-	if err := yaml.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("%s: pipeline.name, transform.image or transform.cmd has the wrong type", *file)
-	}
-	if s.Pipeline.Name == "" {
+	if p.Name == "" {
 		return fmt.Errorf("%s: a worker needs pipeline.name", *file)
 	}
+	refs := p.Refs
 	toUserContainer(refs)
-	out, err := inject.ApplyObject(workerObject(*kind, *namespace, s), refs)
+	// The transform's own env reaches the user container beside the secrets.
+	out, err := inject.ApplyObject(workerObject(*kind, *namespace, p), refs,
+		inject.WithExtras(secretspec.Extras{Env: p.Env, Containers: []string{userContainer}}))
 	if err != nil {
 		return err
 	}
@@ -75,11 +73,11 @@ func toUserContainer(refs []secretspec.Ref) {
 	}
 }
 
-// workerObject is the worker of pipeline s without secrets: pachd's init container, the user
+// workerObject is the worker of pipeline p without secrets: pachd's init container, the user
 // container running the transform under Pachyderm's worker binary, and the storage sidecar.
-func workerObject(kind, namespace string, s spec) runtime.Object {
-	name := "pipeline-" + s.Pipeline.Name + "-v1"
-	labels := map[string]string{"app": name, "component": "worker", "pipelineName": s.Pipeline.Name, "suite": "pachyderm"}
+func workerObject(kind, namespace string, p pachyderm.Pipeline) runtime.Object {
+	name := "pipeline-" + p.Name + "-v1"
+	labels := map[string]string{"app": name, "component": "worker", "pipelineName": p.Name, "suite": "pachyderm"}
 	meta := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels}
 	tpl := corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: labels},
@@ -87,7 +85,7 @@ func workerObject(kind, namespace string, s spec) runtime.Object {
 			InitContainers: []corev1.Container{{Name: "init", Image: workerImage, Command: []string{"/app/init"},
 				VolumeMounts: []corev1.VolumeMount{{Name: "pach-bin", MountPath: "/pach-bin"}}}},
 			Containers: []corev1.Container{{
-				Name: userContainer, Image: s.Transform.Image,
+				Name: userContainer, Image: p.Image,
 				Command:      []string{"/pach-bin/dumb-init", "/pach-bin/worker"},
 				VolumeMounts: []corev1.VolumeMount{{Name: "pach-bin", MountPath: "/pach-bin"}},
 			}, {
