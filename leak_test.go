@@ -228,6 +228,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, dialectLeakCases()...)
 	cases = append(cases, injectLeakCases()...)
 	cases = append(cases, injectExtrasLeakCases()...)
+	cases = append(cases, workloadsLeakCases()...)
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, admissionNewLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)

@@ -79,117 +79,101 @@ func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (run
 		}
 	}
 	oc := cfg.obj
-	tpl := func(src *corev1.PodTemplateSpec, at *field.Path, dst *corev1.PodTemplateSpec) error {
-		out, err := oc.applyTemplates([]site{{at: at, t: src}}, refs, opts)
-		if err != nil {
-			return err
-		}
-		out[0].DeepCopyInto(dst)
-		return nil
+	if isNil(obj) {
+		return nil, errors.New("inject: ApplyObject: the object is nil")
 	}
-	spec := field.NewPath("spec")
 	switch o := obj.(type) {
 	case *unstructured.Unstructured:
-		if o == nil {
-			break
-		}
 		u, err := oc.applyUnstructured(o, refs, opts)
 		if err != nil {
 			return nil, err // not a typed nil in the interface
 		}
 		return u, nil
 	case *corev1.Pod:
-		if o == nil {
-			break
-		}
 		if oc.selected != nil && !oc.selected("") {
 			return o.DeepCopy(), nil
 		}
 		return ApplyPod(o, refs, opts...)
-	case *corev1.PodTemplate:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Template, field.NewPath("template"), &out.Template))
-	case *corev1.ReplicationController:
-		if o == nil {
-			break
-		}
-		if o.Spec.Template == nil {
-			return nil, field.ErrorList{field.Required(spec.Child("template"), "a ReplicationController needs a pod template")}.ToAggregate()
-		}
-		c := *o
-		c.Spec.Template = nil
-		out := c.DeepCopy()
-		out.Spec.Template = new(corev1.PodTemplateSpec)
-		return done(out, tpl(o.Spec.Template, spec.Child("template"), out.Spec.Template))
-	case *appsv1.Deployment:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *appsv1.StatefulSet:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *appsv1.DaemonSet:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *appsv1.ReplicaSet:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *batchv1.Job:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *batchv1.CronJob:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.JobTemplate.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.JobTemplate.Spec.Template,
-			spec.Child("jobTemplate", "spec", "template"), &out.Spec.JobTemplate.Spec.Template))
-	case nil:
-	default:
+	}
+	w, ok := typedSplit(obj)
+	if !ok {
 		return nil, fmt.Errorf("inject: ApplyObject does not take a %T; it takes Pods, PodTemplates, "+
 			"ReplicationControllers, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs "+
 			"and *unstructured.Unstructured", obj)
 	}
-	return nil, errors.New("inject: ApplyObject: the object is nil")
-}
-
-// done returns out, or only the error if there is one.
-func done(out runtime.Object, err error) (runtime.Object, error) {
+	if w.t == nil {
+		return nil, field.ErrorList{field.Required(w.at, "a ReplicationController needs a pod template")}.ToAggregate()
+	}
+	ts, err := oc.applyTemplates([]site{{at: w.at, t: w.t}}, refs, opts)
 	if err != nil {
 		return nil, err
 	}
+	out := w.rest.DeepCopyObject()
+	*w.slot(out) = *ts[0] // made by applyTemplate: shares nothing with obj
 	return out, nil
+}
+
+// typedWorkload is a typed object split into its pod template and the rest.
+type typedWorkload struct {
+	rest runtime.Object          // a shallow copy of the object, its template empty (or nil)
+	t    *corev1.PodTemplateSpec // the object's template; nil if it has none
+	at   *field.Path             // the template's path
+	// slot returns where the template goes in a deep copy of rest
+	slot func(runtime.Object) *corev1.PodTemplateSpec
+}
+
+// typedSplit splits a typed workload of a kind ApplyObject takes (other than Pod, which is
+// its own template); ok is false for any other type.
+func typedSplit(obj runtime.Object) (w typedWorkload, ok bool) {
+	spec := field.NewPath("spec")
+	switch o := obj.(type) {
+	case *corev1.PodTemplate:
+		c := *o
+		c.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Template, field.NewPath("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*corev1.PodTemplate).Template }}, true
+	case *corev1.ReplicationController:
+		c := *o
+		c.Spec.Template = nil
+		return typedWorkload{&c, o.Spec.Template, spec.Child("template"), func(x runtime.Object) *corev1.PodTemplateSpec {
+			rc := x.(*corev1.ReplicationController)
+			rc.Spec.Template = new(corev1.PodTemplateSpec)
+			return rc.Spec.Template
+		}}, true
+	case *appsv1.Deployment:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.Deployment).Spec.Template }}, true
+	case *appsv1.StatefulSet:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.StatefulSet).Spec.Template }}, true
+	case *appsv1.DaemonSet:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.DaemonSet).Spec.Template }}, true
+	case *appsv1.ReplicaSet:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.ReplicaSet).Spec.Template }}, true
+	case *batchv1.Job:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*batchv1.Job).Spec.Template }}, true
+	case *batchv1.CronJob:
+		c := *o
+		c.Spec.JobTemplate.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.JobTemplate.Spec.Template, spec.Child("jobTemplate", "spec", "template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec {
+				return &x.(*batchv1.CronJob).Spec.JobTemplate.Spec.Template
+			}}, true
+	}
+	return typedWorkload{}, false
 }
 
 // site is one pod template of an object and its path (nil: the object itself).

@@ -234,6 +234,23 @@ func TestApplyObjectSelection(t *testing.T) {
 			t.Errorf("Worker env (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("a template left out is not read", func(t *testing.T) {
+		broken := set(pytorch, "python", "spec", "pytorchReplicaSpecs", "Master", "template", "spec", "containers")
+		got, err := ApplyObject(broken, []secretspec.Ref{dbRef}, WithTemplates(func(p string) bool { return p == "spec.pytorchReplicaSpecs.Worker.template" }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([][]string{{"LR", "DB_PASSWORD"}}, containerEnv(t, got.(*unstructured.Unstructured), worker)); diff != "" {
+			t.Errorf("Worker env (-want +got):\n%s", diff)
+		}
+		none, err := ApplyObject(broken, []secretspec.Ref{dbRef}, WithTemplates(func(string) bool { return false }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(broken, none); diff != "" {
+			t.Errorf("selecting nothing changed the object (-in +out):\n%s", diff)
+		}
+	})
 	t.Run("a container one template has", func(t *testing.T) {
 		// the Launcher has mpi-launcher, the Worker mpi-worker
 		mpi := readObject(t, "mpijob.yaml")

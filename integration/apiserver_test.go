@@ -28,6 +28,7 @@ func TestAPIServer(t *testing.T) {
 		{"ExamplePods", testExamplePods},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
+		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},
 		// Last: they register webhooks for every pod labelled inject-flyte-secrets=true.
