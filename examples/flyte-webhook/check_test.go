@@ -31,7 +31,9 @@ func TestCheckSecrets(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "aws", Namespace: "flytesnacks-development"},
 		Data:       map[string][]byte{"access-key": []byte("AKIA-value-6b1d")},
 	})
-	secrets := func(ctx context.Context, ns string) secretspec.SecretGetter { return preflight.FromClient(ctx, client, ns) }
+	secrets := func(ctx context.Context, ns string) secretspec.SecretGetter {
+		return preflight.FromClient(ctx, client, ns)
+	}
 	var decisions []admission.Decision
 	m := newMetrics()
 	wh := newWebhook(flyte.DefaultConfig(), inject.ConflictKeepExisting, m, secrets, admission.ForbiddenDeny)
