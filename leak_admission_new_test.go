@@ -114,6 +114,8 @@ func admissionNewLeakCases() []leakCase {
 		}}, pod(`{"name":"MODE","value":"`+S+`"}`), false)},
 		{W, "errored: malformed body", true, post(&admission.Webhook{Refs: refs(ref)}, `{"apiVersion":"`+S, false)},
 		{W, "errored: kind not admitted", true, post(&admission.Webhook{Refs: refs(ref)}, review("Secret", "", `{"stringData":{"k":"`+S+`"}}`), false)},
+		{W, "errored: unknown Forbidden policy", true, post(&admission.Webhook{Refs: refs(ref), Forbidden: 9}, pod(`{"name":"X","value":"`+S+`"}`), false)},
+		{W, "errored: empty object", true, post(&admission.Webhook{Refs: refs(ref)}, review("Deployment", "apps", `null`), false)},
 		{W, "errored: no RefsFunc", true, post(&admission.Webhook{}, pod(`{"name":"X","value":"`+S+`"}`), false)},
 		{W, "preflight: missing key, Secret holds values", true, post(&admission.Webhook{Refs: refs(ref), Secrets: secrets(withData), Origin: origin}, pod(`{"name":"X","value":"`+S+`"}`), false)},
 		{W, "preflight: missing Secret", true, post(&admission.Webhook{Refs: refs(ref), Secrets: secrets(leakSecrets{})}, pod(`{"name":"X","value":"`+S+`"}`), false)},

@@ -37,6 +37,7 @@ func TestAPIServer(t *testing.T) {
 		{"FlyteWebhook", testFlyteWebhook},
 		{"FlyteWebhookVault", testFlyteWebhookVault},
 		{"FlyteWebhookAWS", testFlyteWebhookAWS},
+		{"FlyteWebhookWorkloads", testFlyteWebhookWorkloads},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, c) })
 	}

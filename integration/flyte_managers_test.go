@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
@@ -164,4 +166,52 @@ func envValue(pod *corev1.Pod, name string) string {
 		}
 	}
 	return ""
+}
+
+// testFlyteWebhookWorkloads registers the webhook for Deployments with config --kinds: a
+// labelled Deployment whose pod template carries Flyte's annotations is stored with the
+// secrets in its template, and scaling it changes nothing else.
+func testFlyteWebhookWorkloads(t *testing.T, c *cluster) {
+	ctx := context.Background()
+	c.startFlyteWebhook(t, "flyte-workloads-webhook", nil, []string{"--kinds", "deployments"})
+	ns := c.namespace(t)
+	requests := []flyte.Secret{{Group: "db", Key: "password", MountRequirement: flyte.MountEnvVar}}
+	annotations, err := flyte.EncodeAnnotations(requests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deploy := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "serving", Labels: map[string]string{flyte.PodLabel: "true"}},
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "serving"}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "serving"}, Annotations: annotations},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "task", Image: "registry.example/task:1"}}},
+			},
+		},
+	}
+	deployments := c.client.AppsV1().Deployments(ns)
+	c.waitFor(t, "the webhook to mutate Deployments", func(ctx context.Context) (bool, error) {
+		got, err := deployments.Create(ctx, deploy, dryRunAll)
+		if err != nil {
+			return false, nil
+		}
+		return len(got.Spec.Template.Spec.Containers[0].Env) > 0, nil
+	})
+	created, err := deployments.Create(ctx, deploy, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	env := created.Spec.Template.Spec.Containers[0].Env
+	if !hasEnvVar(created.Spec.Template.Spec.Containers[0], "_FSEC_DB_PASSWORD") {
+		t.Fatalf("stored template env %v lacks _FSEC_DB_PASSWORD", env)
+	}
+	created.Spec.Replicas = ptr.To[int32](2)
+	updated, err := deployments.Update(ctx, created, metav1.UpdateOptions{})
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if diff := cmp.Diff(env, updated.Spec.Template.Spec.Containers[0].Env); diff != "" {
+		t.Errorf("update changed the template's env (-before +after):\n%s", diff)
+	}
 }

@@ -44,9 +44,11 @@
 // until shutdown starts). Denials are logged as JSON lines on standard error, every decision
 // with --v 1; a denial names the pod's annotation ("annotation flyte.secrets/s2 (group "db",
 // key "password")"). With --check-secrets it reads the Secrets a pod needs (through the
-// cluster flags' client, so its service account needs get on secrets) and denies a pod
-// whose required Secret or key is missing; a Secret it may not read denies (--forbidden
-// deny) or admits with a warning (--forbidden warn). /metrics is written by the example
+// cluster flags' client, so its service account needs get on secrets) before admitting a
+// pod: Flyte's Kubernetes requests are optional (Flyte mounts them so), so a missing Secret
+// or key comes back as an admission warning naming the annotation, which kubectl prints;
+// a Secret it may not read denies (--forbidden deny) or admits with a warning (--forbidden
+// warn). /metrics is written by the example
 // itself (metrics.go), not with prometheus/client_golang, so the library's go.mod stays
 // lean. Its first line on standard output is "listening on ADDR" (useful with
 // --addr 127.0.0.1:0). It stops gracefully on SIGTERM or SIGINT, finishing the requests

@@ -2,7 +2,11 @@ package admission_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"encoding/json"
 	"io"
 	"maps"
@@ -13,6 +17,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
+	"golang.org/x/crypto/ssh"
 	admissionv1 "k8s.io/api/admission/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -38,8 +43,18 @@ func benchServe(b *testing.B, h http.Handler, body []byte, ctx context.Context) 
 	}
 }
 
-// benchSecrets holds every Secret benchfixture.Refs names, with every key they read.
-func benchSecrets(refs []secretspec.Ref) fakeSecrets {
+// benchSecrets holds every Secret benchfixture.Refs names, with every key they read (a real
+// private key for GitSSH, a docker config for pull secrets).
+func benchSecrets(b *testing.B, refs []secretspec.Ref) fakeSecrets {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := pem.EncodeToMemory(block)
 	s := fakeSecrets{}
 	for _, r := range refs {
 		sec := s[r.Secret]
@@ -51,10 +66,11 @@ func benchSecrets(refs []secretspec.Ref) fakeSecrets {
 			sec.Type = corev1.SecretTypeDockerConfigJson
 			sec.Data[corev1.DockerConfigJsonKey] = []byte(`{"auths":{}}`)
 		}
-		for _, k := range []string{r.Key, "ssh-privatekey"} {
-			if k != "" {
-				sec.Data[k] = []byte("value")
-			}
+		if r.Key != "" {
+			sec.Data[r.Key] = []byte("value")
+		}
+		if r.As == secretspec.GitSSH {
+			sec.Data[cmp.Or(r.Key, "ssh-privatekey")] = key
 		}
 		for _, it := range r.Items {
 			sec.Data[it.Key] = []byte("value")
@@ -100,7 +116,7 @@ func BenchmarkHandler(b *testing.B) {
 	})
 	b.Run("preflight", func(b *testing.B) {
 		skipIfPreflightStub(b)
-		secrets := benchSecrets(refs)
+		secrets := benchSecrets(b, refs)
 		wh := &admission.Webhook{Refs: fixed, Secrets: func(context.Context, string) secretspec.SecretGetter { return secrets }}
 		benchServe(b, wh, body, bg)
 	})

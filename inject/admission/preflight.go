@@ -25,7 +25,7 @@ func (wh *Webhook) preflight(ctx context.Context, namespace string, refs []secre
 	var denials []string
 	for _, fe := range errs {
 		if wh.Forbidden == ForbiddenWarn && rg.forbiddenRef(refs, fe) {
-			d.Warnings = append(d.Warnings, explainField(fe, names)+" (not checked: the webhook may not read it)")
+			d.Warnings = append(d.Warnings, explainField(fe, names))
 			continue
 		}
 		denials = append(denials, explainField(fe, names))

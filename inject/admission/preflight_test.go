@@ -64,7 +64,7 @@ func TestPreflight(t *testing.T) {
 		{"forbidden denies", []secretspec.Ref{ref}, fakeSecrets{"api": nil}, admission.ForbiddenDeny, admission.Denied, admission.StagePreflight,
 			[]string{`env var "API_TOKEN" from secret "api" key "token"`}, nil},
 		{"forbidden warns", []secretspec.Ref{ref}, fakeSecrets{"api": nil}, admission.ForbiddenWarn, admission.Patched, admission.StagePatch,
-			nil, []string{`env var "API_TOKEN" from secret "api" key "token"`, "not checked: the webhook may not read it"}},
+			nil, []string{`env var "API_TOKEN" from secret "api" key "token" (secret): Forbidden`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
