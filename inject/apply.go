@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -155,7 +156,7 @@ func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs
 			"the PodSpec has no containers, so the refs and Extras would reach nothing (a pod needs at least one container)"))
 	}
 	if len(errs) > 0 {
-		return errs.ToAggregate()
+		return errlist.From(errs)
 	}
 	a.refs = normalize(refs)
 	a.src = src
@@ -180,7 +181,7 @@ func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs
 		}
 	}
 	if len(a.errs) > 0 {
-		return a.errs.ToAggregate()
+		return errlist.From(a.errs)
 	}
 	dst.Volumes = a.volumes()
 	dst.ImagePullSecrets = a.pullSecrets()

@@ -12,6 +12,7 @@ import (
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -109,7 +110,7 @@ func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (run
 			"and *unstructured.Unstructured", obj)
 	}
 	if w.t == nil {
-		return nil, field.ErrorList{field.Required(w.at, "a ReplicationController needs a pod template")}.ToAggregate()
+		return nil, errlist.From(field.ErrorList{field.Required(w.at, "a ReplicationController needs a pod template")})
 	}
 	ts, err := oc.applyTemplates([]site{{at: w.at, t: w.t}}, refs, opts)
 	if err != nil {
@@ -242,7 +243,7 @@ func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts 
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	opts = append(opts[:len(opts):len(opts)], optionFunc(func(c config) config { c.obj.containersChecked = true; return c }))
 	out := make([]*corev1.PodTemplateSpec, len(sites))
@@ -258,7 +259,7 @@ func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts 
 		out[i] = t
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	for i, s := range sites {
 		if !sel[i] {

@@ -16,6 +16,7 @@ import (
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -25,12 +26,12 @@ import (
 func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []secretspec.Ref, opts []Option) (*unstructured.Unstructured, error) {
 	gvk := u.GroupVersionKind()
 	if gvk.Kind == "" {
-		return nil, field.ErrorList{field.Required(field.NewPath("kind"), "ApplyObject needs the object's apiVersion and kind to find its pod templates")}.ToAggregate()
+		return nil, errlist.From(field.ErrorList{field.Required(field.NewPath("kind"), "ApplyObject needs the object's apiVersion and kind to find its pod templates")})
 	}
 	gk := gvk.GroupKind()
 	paths, errs := oc.pathsFor(gk)
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("inject: ApplyObject does not know where the pod templates of a %s are; "+
@@ -39,7 +40,7 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 	}
 	obj, ok := copyJSON(u.Object)
 	if !ok {
-		return nil, checkJSON(u.Object, nil).ToAggregate()
+		return nil, errlist.From(checkJSON(u.Object, nil))
 	}
 	root, _ := obj.(map[string]any)
 	if root == nil {
@@ -70,7 +71,7 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 		})...)
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	if found == 0 {
 		texts := make([]string, len(paths))

@@ -12,6 +12,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Controller rolls opted-in workloads when a Secret their pod template consumes changes: it
@@ -30,7 +32,7 @@ func NewController(c kubernetes.Interface, cfg Config) (*Controller, error) {
 		return nil, errors.New("rollout: NewController: nil client")
 	}
 	if errs := cfg.Validate(field.NewPath("config")); len(errs) > 0 {
-		return nil, fmt.Errorf("rollout: NewController: %w", errs.ToAggregate())
+		return nil, fmt.Errorf("rollout: NewController: %w", errlist.From(errs))
 	}
 	return &Controller{client: c, cfg: cfg.withDefaults()}, nil
 }
