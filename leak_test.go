@@ -232,6 +232,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, admissionNewLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
+	cases = append(cases, lifecycleLeakCases(t)...)
 	cases = append(cases, flyteLeakCases()...)
 	cases = append(cases, propagateRecreateLeakCases()...)
 	cases = append(cases, newuserLeakCases(t)...)

@@ -31,6 +31,9 @@ func Apply(spec *corev1.PodSpec, refs []secretspec.Ref, opts ...Option) (*corev1
 	if spec == nil {
 		return nil, errors.New("inject: the PodSpec is nil")
 	}
+	if err := refuseSecretsHash(opts); err != nil {
+		return nil, err
+	}
 	out := new(corev1.PodSpec)
 	if err := applyTo(out, spec, nil, nil, refs, opts, nil); err != nil {
 		return nil, err
@@ -47,6 +50,9 @@ func ApplyPod(pod *corev1.Pod, refs []secretspec.Ref, opts ...Option) (*corev1.P
 	}
 	out := &corev1.Pod{TypeMeta: pod.TypeMeta}
 	if err := applyTo(&out.Spec, &pod.Spec, &out.ObjectMeta, &pod.ObjectMeta, refs, opts, nil); err != nil {
+		return nil, err
+	}
+	if err := stampSecretsHash(&out.ObjectMeta, &out.Spec, opts); err != nil {
 		return nil, err
 	}
 	pod.Status.DeepCopyInto(&out.Status)

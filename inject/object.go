@@ -36,7 +36,9 @@ type objectConfig struct {
 //		return path == "spec.pytorchReplicaSpecs.Worker.template"
 //	})
 //
-// The refs' Containers still select containers inside the selected templates. The last
+// A RayJob's templates are its cluster's head and worker groups and its submitter
+// ("spec.submitterPodTemplate"). The refs' Containers still select containers inside the
+// selected templates. The last
 // WithTemplates given counts; without one, every template is selected.
 func WithTemplates(selected func(path string) bool) Option {
 	return optionFunc(func(c config) config { c.obj.selected = selected; return c })
@@ -66,11 +68,16 @@ func WithTemplates(selected func(path string) bool) Option {
 // must be in at least one of the selected templates; a template without it simply does not get
 // that ref. An object without a pod template, a kind the library does not know, or a path
 // that leads to something other than a template is an error; a template path that is absent
-// in the object (a RayCluster without worker groups) is not. WithTemplates selects templates.
+// in the object (a RayCluster without worker groups) is not. WithTemplates selects templates
+// (those it leaves out of an unstructured object are not even read). WithExtras reaches every
+// selected template: its annotations go on the template's metadata, its fetchers before the
+// template's own init containers (whose unknown fields stay with them).
 //
-// ApplyObject is deterministic, and idempotent as Apply is. Errors are a
-// k8s.io/apimachinery utilerrors.Aggregate of *field.Error, except for an object of a type
-// ApplyObject does not take.
+// ApplyObject is deterministic, and idempotent as Apply is. Problems with the refs, the
+// options or the object's content are a k8s.io/apimachinery utilerrors.Aggregate of
+// *field.Error; a nil object, a type or kind ApplyObject does not know, and an object in which
+// no template path leads anywhere get a plain error that names them. No error quotes a value
+// of the object (a template may hold secrets): it names fields and JSON types.
 func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (runtime.Object, error) {
 	var cfg config
 	for _, o := range opts {

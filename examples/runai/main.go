@@ -5,7 +5,7 @@
 // Usage:
 //
 //	runai submit -i|--image IMAGE [-p|--project P] [--name NAME] [--kind pod|job] [-e NAME=VALUE | -e NAME=SECRET:secret,key]... [-- COMMAND ARGS...]
-//	runai secret set NAME --cluster-wide [--watch] [--dry-run] [cluster flags]
+//	runai secret set NAME --cluster-wide [--watch [--restart-on-rotation]] [--dry-run] [cluster flags]
 //	runai secret remove NAME --cluster-wide [--dry-run] [cluster flags]
 //
 // submit prints the workload's Pod, in namespace runai-<project> (project "default" unless
