@@ -10,6 +10,7 @@ import (
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -64,7 +65,7 @@ func describeRef(r *secretspec.Ref) string {
 }
 
 // explain is err's message with every field error about refs[i] told in the pod author's
-// words (see explainField); an aggregate's errors are joined with "; ".
+// words (see explainField); several problems in errlist's format, one per line.
 func explain(err error, names func(int) string) string {
 	var agg utilerrors.Aggregate
 	if !errors.As(err, &agg) {
@@ -74,16 +75,16 @@ func explain(err error, names func(int) string) string {
 		}
 		return err.Error()
 	}
-	msgs := make([]string, 0, len(agg.Errors()))
+	msgs := make([]error, 0, len(agg.Errors()))
 	for _, e := range agg.Errors() {
 		var fe *field.Error
 		if errors.As(e, &fe) {
-			msgs = append(msgs, explainField(fe, names))
+			msgs = append(msgs, errors.New(explainField(fe, names)))
 		} else {
-			msgs = append(msgs, e.Error())
+			msgs = append(msgs, e)
 		}
 	}
-	return strings.Join(msgs, "; ")
+	return errlist.New(msgs...).Error()
 }
 
 // explainField is fe's message, with a path "refs[i].rest" told as "<name of ref i> (rest)".

@@ -2,13 +2,14 @@ package admission
 
 import (
 	"context"
-	"strings"
+	"errors"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
@@ -22,13 +23,13 @@ func (wh *Webhook) preflight(ctx context.Context, namespace string, refs []secre
 	}
 	rg := &recordingGetter{g: g}
 	errs, warnings := preflight.Check(rg, refs, field.NewPath("refs"))
-	var denials []string
+	var denials []error
 	for _, fe := range errs {
 		if wh.Forbidden == ForbiddenWarn && rg.forbiddenRef(refs, fe) {
 			d.Warnings = append(d.Warnings, explainField(fe, names))
 			continue
 		}
-		denials = append(denials, explainField(fe, names))
+		denials = append(denials, errors.New(explainField(fe, names)))
 	}
 	for _, fe := range warnings {
 		d.Warnings = append(d.Warnings, explainField(fe, names))
@@ -36,7 +37,7 @@ func (wh *Webhook) preflight(ctx context.Context, namespace string, refs []secre
 	if len(denials) == 0 {
 		return "", ""
 	}
-	return Denied, strings.Join(denials, "; ")
+	return Denied, errlist.New(denials...).Error()
 }
 
 // recordingGetter is a SecretGetter that remembers which Secrets it was forbidden to read.
