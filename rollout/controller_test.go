@@ -30,13 +30,14 @@ func TestRollsOptedInConsumers(t *testing.T) {
 		&appsv1.StatefulSet{ObjectMeta: meta("sts", true), Spec: appsv1.StatefulSetSpec{Template: tmpl(mountSpec("db"))}},
 		&appsv1.DaemonSet{ObjectMeta: meta("ds", true), Spec: appsv1.DaemonSetSpec{Template: tmpl(envSpec("db", "other"))}},
 	)
-	l := start(t, c, Config{Namespace: ns, Debounce: 20 * time.Millisecond,
+	l, w := start(t, c, Config{Namespace: ns, Debounce: 20 * time.Millisecond,
 		LeaseName: "rollout", LeaseNamespace: "kube-system", Identity: "me",
 		LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond})
 	eventually(t, "the app up to date, the others' baselines", func() bool {
 		return l.count("up to date", "Deployment team/app") > 0 && l.count("baseline taken", "StatefulSet team/sts") > 0 &&
 			l.count("baseline taken", "DaemonSet team/ds") > 0
 	})
+	watchingSecrets(t, w)
 	time.Sleep(200 * time.Millisecond) // the initial events settle
 	before := l.count("up to date", "Deployment team/app")
 
@@ -92,8 +93,9 @@ func TestDebounce(t *testing.T) {
 	spec := envSpec("db", "password")
 	c := fake.NewClientset(dbSecret("p0", "o"))
 	c = fake.NewClientset(dbSecret("p0", "o"), deployment("app", true, spec, hashOf(t, c, spec)))
-	l := start(t, c, Config{Debounce: 500 * time.Millisecond})
+	l, w := start(t, c, Config{Debounce: 500 * time.Millisecond})
 	eventually(t, "app up to date", func() bool { return l.count("up to date", "Deployment team/app") > 0 })
+	watchingSecrets(t, w)
 	for _, p := range []string{"p1", "p2", "p3", "p4"} {
 		updateSecret(t, c, dbSecret(p, "o"))
 	}
@@ -132,8 +134,9 @@ func TestMissingSecretNoRoll(t *testing.T) {
 	spec := envSpec("db", "password")
 	c := fake.NewClientset(dbSecret("p0", "o"))
 	c = fake.NewClientset(dbSecret("p0", "o"), deployment("app", true, spec, hashOf(t, c, spec)))
-	l := start(t, c, Config{Debounce: time.Millisecond})
+	l, w := start(t, c, Config{Debounce: time.Millisecond})
 	eventually(t, "app up to date", func() bool { return l.count("up to date") > 0 })
+	watchingSecrets(t, w)
 	if err := c.CoreV1().Secrets(ns).Delete(context.Background(), "db", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}

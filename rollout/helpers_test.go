@@ -16,6 +16,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/internal/fakewatch"
 	"github.com/podsecrets/podsecrets/preflight"
 )
 
@@ -138,9 +139,12 @@ func updateSecret(t *testing.T, c *fake.Clientset, s *corev1.Secret) {
 	}
 }
 
-// start runs a controller until the test ends.
-func start(t *testing.T, c *fake.Clientset, cfg Config) *logs {
+// start runs a controller until the test ends and counts its watches: the fake clientset
+// drops a change made between an informer's LIST and its WATCH, so a test changes a Secret
+// only once watchingSecrets says the controller watches it.
+func start(t *testing.T, c *fake.Clientset, cfg Config) (*logs, *fakewatch.Watches) {
 	t.Helper()
+	w := fakewatch.Record(c)
 	ctrl, err := NewController(c, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +159,13 @@ func start(t *testing.T, c *fake.Clientset, cfg Config) *logs {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	return l
+	return l, w
+}
+
+// watchingSecrets waits for the controller's watch of a Secret in ns.
+func watchingSecrets(t *testing.T, w *fakewatch.Watches) {
+	t.Helper()
+	eventually(t, "the Secret watched", func() bool { return w.Count("secrets", ns) > 0 })
 }
 
 func ptrTo[T any](v T) *T { return &v }

@@ -13,15 +13,19 @@ import (
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/internal/fakewatch"
 	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/rollout"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
 // TestRestartOnRotation: updating the cluster-wide source updates its copy in a project, and
-// the opted-in Deployment there that reads the copy rolls.
+// the opted-in Deployment there that reads the copy rolls. The fake clientset drops what
+// happens between an informer's LIST and its WATCH, so each step waits for the watches the
+// next one relies on.
 func TestRestartOnRotation(t *testing.T) {
 	client := cluster(t)
+	watches := fakewatch.Record(client)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errOut bytes.Buffer
@@ -31,6 +35,8 @@ func TestRestartOnRotation(t *testing.T) {
 			[]string{"secret", "set", "regcred", "--cluster-wide", "--watch", "--restart-on-rotation"})
 	}()
 	waitFor(t, done, func() bool { return len(copies(t, client, "regcred")) == 2 })
+	// Propagation watches the sources in runai, the rollout controller the opted-in Deployments.
+	waitFor(t, done, func() bool { return watches.Count("secrets", "runai") > 0 && watches.Count("deployments", "") > 0 })
 
 	// A workload of project team-a reading the copy, stamped as a webhook would stamp it.
 	const project = "runai-team-a"
@@ -47,6 +53,8 @@ func TestRestartOnRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The rollout controller saw the Deployment and watches the copy it reads.
+	waitFor(t, done, func() bool { return watches.Count("secrets", project) > 0 })
 	src, err := client.CoreV1().Secrets("runai").Get(ctx, "regcred", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
