@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/internal/fakewatch"
 	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/rollout"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -23,6 +24,7 @@ func ExampleController() {
 	db := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "team", UID: "1f0c"},
 		Data: map[string][]byte{"password": []byte("old")}}
 	client := fake.NewClientset(db)
+	watches := fakewatch.Record(client) // tests only: see below
 
 	// The template as a webhook using inject.WithSecretsHash makes it: stamped.
 	refs := []secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "DB_PASSWORD"}}
@@ -47,7 +49,11 @@ func ExampleController() {
 	}
 	go func() { _ = ctrl.Run(ctx) }()
 
-	time.Sleep(100 * time.Millisecond) // let it start
+	// The fake clientset drops a change made before a watch starts (an API server replays it
+	// from the listed resourceVersion): rotate once the controller watches the Secret.
+	for watches.Count("secrets", "team") == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
 	db.Data["password"] = []byte("rotated")
 	if _, err := client.CoreV1().Secrets("team").Update(ctx, db, metav1.UpdateOptions{}); err != nil {
 		fmt.Println(err)
