@@ -29,6 +29,31 @@ type writeLog struct {
 	writes    []secretWrite
 	terms     []leaseTerm // sorted by acquired
 	undecoded int         // successful Lease writes whose response was not a Lease
+	// leaseWrites is every Lease write attempt, as a line: when it ended, by whom, the holder
+	// it asked for and what came back. Printed when a write strays.
+	leaseWrites []string
+}
+
+// requestHolder returns the holder a Lease write asks for, read from a copy of its body.
+func requestHolder(req *http.Request) string {
+	if req.GetBody == nil {
+		return "?"
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return "?"
+	}
+	defer body.Close()
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return "?"
+	}
+	obj, _, err := scheme.Codecs.UniversalDeserializer().Decode(data, nil, nil)
+	lease, ok := obj.(*coordinationv1.Lease)
+	if err != nil || !ok || lease.Spec.HolderIdentity == nil {
+		return ""
+	}
+	return *lease.Spec.HolderIdentity
 }
 
 // wrap returns a transport wrapper for replica's client. It records the replica's Secret writes
@@ -43,15 +68,31 @@ func (l *writeLog) wrap(replica string) func(http.RoundTripper) http.RoundTrippe
 				l.writes = append(l.writes, secretWrite{replica: replica, at: time.Now(), method: req.Method, path: req.URL.Path})
 				l.mu.Unlock()
 			}
+			leaseWrite := write && strings.Contains(req.URL.Path, "/leases")
+			var wants string
+			if leaseWrite {
+				wants = requestHolder(req)
+			}
 			resp, err := next.RoundTrip(req)
-			if err == nil && write && strings.Contains(req.URL.Path, "/leases") && resp.StatusCode < 300 {
+			if !leaseWrite {
+				return resp, err
+			}
+			outcome := "error: " + fmt.Sprint(err)
+			if err == nil {
+				outcome = resp.Status
+			}
+			l.mu.Lock()
+			l.leaseWrites = append(l.leaseWrites, fmt.Sprintf("%s %s %s holder=%q: %s",
+				time.Now().Format("15:04:05.000000"), replica, req.Method, wants, outcome))
+			l.mu.Unlock()
+			if err == nil && resp.StatusCode < 300 {
 				body, rerr := io.ReadAll(resp.Body)
 				_ = resp.Body.Close()
 				resp.Body = io.NopCloser(bytes.NewReader(body))
 				if rerr != nil {
 					return nil, rerr
 				}
-				l.recordLease(body)
+				l.recordLease(body, time.Now())
 			}
 			return resp, err
 		})
@@ -77,17 +118,20 @@ type roundTripperFunc func(*http.Request) (*http.Response, error)
 // RoundTrip calls f.
 func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
-// leaseTerm is one holder's tenure as the API server recorded it: from its acquireTime (set by
-// the holder's clock, which is this process's clock) until the next term's.
+// leaseTerm is one holder's tenure: from when the response to the Lease write that began it
+// arrived (the holder starts working only after that, and the write landed before it) until
+// the next term began. A term is the pair of holder and the Lease's acquireTime: renewals keep
+// both.
 type leaseTerm struct {
-	holder   string // "" after a release
-	acquired time.Time
+	holder     string    // "" after a release
+	acquireRec time.Time // spec.acquireTime
+	acquired   time.Time // first successful response carrying this pair
 }
 
 // recordLease keeps the term of a Lease a replica wrote successfully. Every write of the Lease
 // goes through a replica's client, so the terms are complete, whatever the faults did to
 // watches.
-func (l *writeLog) recordLease(body []byte) {
+func (l *writeLog) recordLease(body []byte, at time.Time) {
 	obj, _, err := scheme.Codecs.UniversalDeserializer().Decode(body, nil, nil)
 	lease, ok := obj.(*coordinationv1.Lease)
 	l.mu.Lock()
@@ -96,11 +140,11 @@ func (l *writeLog) recordLease(body []byte) {
 		l.undecoded++
 		return
 	}
-	term := leaseTerm{acquired: lease.Spec.AcquireTime.Time}
+	term := leaseTerm{acquireRec: lease.Spec.AcquireTime.Time, acquired: at}
 	if lease.Spec.HolderIdentity != nil {
 		term.holder = *lease.Spec.HolderIdentity
 	}
-	if !slices.ContainsFunc(l.terms, func(t leaseTerm) bool { return t.holder == term.holder && t.acquired.Equal(term.acquired) }) {
+	if !slices.ContainsFunc(l.terms, func(t leaseTerm) bool { return t.holder == term.holder && t.acquireRec.Equal(term.acquireRec) }) {
 		l.terms = append(l.terms, term)
 		slices.SortFunc(l.terms, func(a, b leaseTerm) int { return a.acquired.Compare(b.acquired) })
 	}
@@ -143,6 +187,12 @@ func (l *writeLog) strays(writes []secretWrite) (lines []string, n int) {
 					w.method, w.path, w.replica, w.at.Format("15:04:05.000000"), h))
 			}
 		}
+	}
+	if n > 0 {
+		l.mu.Lock()
+		lines = append(lines, "Lease writes (the last 60):")
+		lines = append(lines, l.leaseWrites[max(0, len(l.leaseWrites)-60):]...)
+		l.mu.Unlock()
 	}
 	return lines, n
 }
