@@ -97,7 +97,10 @@ func pureOps(t *testing.T) []pureOp {
 		{"encode.Generic", func() any {
 			return result(encode.Generic("g", encode.Literal("lit", "v"), encode.File(filepath.Join(dir, "files/a.txt")),
 				encode.FileAs("renamed", filepath.Join(dir, "files/b.txt")), encode.Dir(filepath.Join(dir, "dir")),
-				encode.EnvFile(filepath.Join(dir, "app.env")), encode.Tree(filepath.Join(dir, "tree"))))
+				encode.Tree(filepath.Join(dir, "tree"))))
+		}},
+		{"encode.Generic (env file)", func() any { // kubectl combines an env file with no other source
+			return result(encode.Generic("e", encode.EnvFile(filepath.Join(dir, "app.env"))))
 		}},
 		{"encode.DockerRegistry", func() any { return result(encode.DockerRegistry("reg", "", "u", "p", "e@x")) }},
 		{"encode.TLS", func() any { return result(encode.TLS("tls", certPEM, keyPEM)) }},

@@ -227,8 +227,12 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, encodeManifestLeakCases()...)
 	cases = append(cases, dialectLeakCases()...)
 	cases = append(cases, injectLeakCases()...)
+	cases = append(cases, injectExtrasLeakCases()...)
 	cases = append(cases, admissionLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
+	cases = append(cases, flyteLeakCases()...)
+	cases = append(cases, propagateRecreateLeakCases()...)
+	cases = append(cases, newuserLeakCases(t)...)
 	return cases
 }
 

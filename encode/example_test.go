@@ -250,7 +250,7 @@ func ExampleValidate() {
 		fmt.Println(e)
 	}
 	// Output:
-	// data[bad/key]: Invalid value: "bad/key": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
+	// data[bad/key]: Invalid value: "bad/key": must not contain "/" at byte 3: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
 	// data[tls.key]: Required value
 }
 
@@ -293,7 +293,7 @@ func ExampleLiteral() {
 	fmt.Println(err)
 	// Output:
 	// user=a;pass=b
-	// encode: literal: key "a/b": invalid key: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
+	// encode: literal: key "a/b": invalid key: must not contain "/" at byte 1: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
 }
 
 func ExampleFile() {

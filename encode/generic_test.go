@@ -32,7 +32,7 @@ func TestGenericBuilds(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"cfg.yaml": "a: 1", "d/x": "X", "d/y": "Y", "app.env": "K=V\n"})
 	s, err := Generic("app", Literal("lit", "v=1"), File(filepath.Join(dir, "cfg.yaml")),
-		FileAs("renamed", filepath.Join(dir, "cfg.yaml")), Dir(filepath.Join(dir, "d")), EnvFile(filepath.Join(dir, "app.env")))
+		FileAs("renamed", filepath.Join(dir, "cfg.yaml")), Dir(filepath.Join(dir, "d")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +41,19 @@ func TestGenericBuilds(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "app"},
 		Data: map[string][]byte{
 			"lit": []byte("v=1"), "cfg.yaml": []byte("a: 1"), "renamed": []byte("a: 1"),
-			"x": []byte("X"), "y": []byte("Y"), "K": []byte("V"),
+			"x": []byte("X"), "y": []byte("Y"),
 		},
 	}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("Generic (-want +got):\n%s", diff)
+	}
+	writeFiles(t, dir, map[string]string{"more.env": "L=W\n"})
+	envs, err := Generic("env", EnvFile(filepath.Join(dir, "app.env")), EnvFile(filepath.Join(dir, "more.env")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string][]byte{"K": []byte("V"), "L": []byte("W")}, envs.Data); diff != "" {
+		t.Errorf("Generic of two env files (-want +got):\n%s", diff)
 	}
 	empty, err := Generic("empty")
 	if err != nil {
@@ -84,6 +92,13 @@ func TestGenericErrors(t *testing.T) {
 		{"dir missing", "x", []Source{Dir(filepath.Join(dir, "nope"))}, "no such file", nil},
 		{"env file duplicate", "x", []Source{EnvFile(filepath.Join(dir, "e.env"))}, `line 2: duplicate key "A", first set on line 1`, nil},
 		{"env file is a dir", "x", []Source{EnvFile(dir)}, "not a regular file", nil},
+		{"env file and literal", "x", []Source{Literal("a", secretValue), Dir(dir), EnvFile(filepath.Join(dir, "e.env"))},
+			"encode: source 2 is an EnvFile, source 0 is not: an env file cannot be combined with Literal, File, FileAs, Dir or Tree sources, " +
+				"as kubectl refuses it (from-env-file cannot be combined with from-file or from-literal)", nil},
+		{"env file and file", "x", []Source{EnvFile(filepath.Join(dir, "nope.env")), File(filepath.Join(dir, "ok"))},
+			"encode: source 0 is an EnvFile, source 1 is not", nil},
+		{"env file and tree", "x", []Source{EnvFile(filepath.Join(dir, "e.env")), Tree(filepath.Join(dir, "d"))},
+			"encode: source 0 is an EnvFile, source 1 is not", nil},
 		{"too large file", "x", []Source{File(big)}, "1048577 bytes, more than the limit of 1048576", nil},
 		{"too large literals", "x", []Source{Literal("a", strings.Repeat("a", MaxSize/2)), Literal("b", strings.Repeat("b", MaxSize/2+1))}, "1048577 bytes", nil},
 		{"invalid name", "Not_A_Name", []Source{Literal("a", secretValue)}, "metadata.name: Invalid value", nil},

@@ -2,7 +2,6 @@ package encode
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Marshal writes s as a manifest in format "json" (indented by two spaces)
@@ -43,7 +44,7 @@ func Marshal(s *corev1.Secret, format string) ([]byte, error) {
 		}
 	}
 	if len(errs) != 0 {
-		return nil, errors.Join(errs...)
+		return nil, errlist.New(errs...)
 	}
 	if format == "json" {
 		b, err := json.MarshalIndent(out, "", "  ")

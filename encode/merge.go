@@ -6,6 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Merge returns base with overlay merged in, as Konduktor does when a secret
@@ -14,11 +16,13 @@ import (
 // way, and the TreeAnnotation mappings of both are united. base's other
 // metadata (name, namespace, resourceVersion, ...) is kept, ready for an
 // update; overlay's immutable flag, when set, wins, and so does its type
-// when base has none.
+// when base has none. An immutable base stays immutable, as the API server
+// keeps it.
 //
 // It is an error when the types differ (an empty type counts as Opaque),
 // when both have a name or a namespace and they differ, when base is
-// immutable and the merge would change its data, when one key is mapped to
+// immutable and the merge would change its data or overlay sets immutable to
+// false (the API server refuses both updates), when one key is mapped to
 // two paths or two keys to one path, and when the result fails Validate.
 // Neither input is modified, and the result shares no memory with them.
 func Merge(base, overlay *corev1.Secret) (*corev1.Secret, error) {
@@ -33,6 +37,11 @@ func Merge(base, overlay *corev1.Secret) (*corev1.Secret, error) {
 	}
 	if base.Namespace != "" && overlay.Namespace != "" && base.Namespace != overlay.Namespace {
 		return nil, fmt.Errorf("encode: merge: namespace mismatch: base is %q, overlay is %q", base.Namespace, overlay.Namespace)
+	}
+	baseImmutable := base.Immutable != nil && *base.Immutable
+	if baseImmutable && overlay.Immutable != nil && !*overlay.Immutable {
+		return nil, fmt.Errorf("encode: merge: base %q is immutable and overlay sets immutable: false; "+
+			"the API server refuses that update (field is immutable when `immutable` is set)", base.Name)
 	}
 	out := base.DeepCopy()
 	out.TypeMeta.APIVersion, out.TypeMeta.Kind = "v1", "Secret"
@@ -62,7 +71,7 @@ func Merge(base, overlay *corev1.Secret) (*corev1.Secret, error) {
 		}
 		out.Data[k] = bytes.Clone(v)
 	}
-	if changed && base.Immutable != nil && *base.Immutable {
+	if changed && baseImmutable {
 		return nil, fmt.Errorf("encode: merge: base %q is immutable and the merge would change its data", base.Name)
 	}
 	out.Labels = mergeStrings(base.Labels, overlay.Labels)
@@ -75,7 +84,7 @@ func Merge(base, overlay *corev1.Secret) (*corev1.Secret, error) {
 		out.Annotations[TreeAnnotation] = tree
 	}
 	if errs := Validate(out); len(errs) != 0 {
-		return nil, fmt.Errorf("encode: merge: invalid result: %w", errs.ToAggregate())
+		return nil, fmt.Errorf("encode: merge: invalid result: %w", errlist.From(errs))
 	}
 	return out, nil
 }
@@ -115,14 +124,14 @@ func mergeTrees(a, b *corev1.Secret) (string, error) {
 	if aok {
 		m, errs := parseTreeAnnotation(av, field.NewPath("base").Child("metadata", "annotations").Key(TreeAnnotation))
 		if len(errs) != 0 {
-			return "", fmt.Errorf("encode: merge: %w", errs.ToAggregate())
+			return "", fmt.Errorf("encode: merge: %w", errlist.From(errs))
 		}
 		union = m
 	}
 	if bok {
 		m, errs := parseTreeAnnotation(bv, field.NewPath("overlay").Child("metadata", "annotations").Key(TreeAnnotation))
 		if len(errs) != 0 {
-			return "", fmt.Errorf("encode: merge: %w", errs.ToAggregate())
+			return "", fmt.Errorf("encode: merge: %w", errlist.From(errs))
 		}
 		for _, k := range sortedKeys(m) {
 			if p, ok := union[k]; ok && p != m[k] {
@@ -132,7 +141,7 @@ func mergeTrees(a, b *corev1.Secret) (string, error) {
 		}
 	}
 	if errs := validateTreeMapping(union, treePath()); len(errs) != 0 {
-		return "", fmt.Errorf("encode: merge: united tree mapping: %w", errs.ToAggregate())
+		return "", fmt.Errorf("encode: merge: united tree mapping: %w", errlist.From(errs))
 	}
 	return encodeTreeAnnotation(union), nil
 }

@@ -53,6 +53,13 @@ func TestMerge(t *testing.T) {
 	}
 }
 
+// mutable returns s with immutable explicitly false.
+func mutable(s *corev1.Secret) *corev1.Secret {
+	no := false
+	s.Immutable = &no
+	return s
+}
+
 func TestMergeErrors(t *testing.T) {
 	yes := true
 	immutable := mkSecret("app", "", map[string]string{"a": secretValue})
@@ -73,6 +80,8 @@ func TestMergeErrors(t *testing.T) {
 		{"type mismatch", mkSecret("app", "", nil), mkSecret("app", corev1.SecretTypeTLS, nil), `type mismatch: base is "Opaque", overlay is "kubernetes.io/tls"`},
 		{"name mismatch", mkSecret("a", "", nil), mkSecret("b", "", nil), "name mismatch"},
 		{"immutable data change", immutable, mkSecret("app", "", map[string]string{"a": "other"}), "immutable"},
+		{"immutable made mutable", immutable, mutable(mkSecret("app", "", map[string]string{"a": secretValue})),
+			`encode: merge: base "app" is immutable and overlay sets immutable: false; the API server refuses that update (field is immutable when ` + "`immutable`" + ` is set)`},
 		{"key at two paths", withTree("app", `{"k":"t/a"}`, "k"), withTree("app", `{"k":"t/b"}`, "k"), `tree key "k" maps to "t/a" in base and to "t/b" in overlay`},
 		{"two keys at one path", withTree("app", `{"k":"t/a"}`, "k"), withTree("app", `{"j":"t/a"}`, "j"), "Duplicate value"},
 		{"file and directory", withTree("app", `{"k":"t/a"}`, "k"), withTree("app", `{"j":"t/a/b"}`, "j"), "path lies inside t/a"},
@@ -88,8 +97,15 @@ func TestMergeErrors(t *testing.T) {
 			noLeak(t, err, secretValue)
 		})
 	}
-	// An immutable base merged with what it already holds is fine.
-	if _, err := Merge(immutable, mkSecret("app", "", map[string]string{"a": secretValue})); err != nil {
-		t.Errorf("identical overlay on an immutable base: %v", err)
+	// An immutable base merged with what it already holds is fine, and stays immutable.
+	for _, overlay := range []*corev1.Secret{mkSecret("app", "", map[string]string{"a": secretValue}), immutable} {
+		got, err := Merge(immutable, overlay)
+		if err != nil {
+			t.Errorf("identical overlay on an immutable base: %v", err)
+			continue
+		}
+		if got.Immutable == nil || !*got.Immutable {
+			t.Errorf("Merge of an immutable base: immutable = %v, want true", got.Immutable)
+		}
 	}
 }

@@ -177,6 +177,7 @@ func TestKubectlParityErrors(t *testing.T) {
 		"dup.env":     "A=1\nA=2\n",
 		"space.env":   " A =1\n",
 		"digit.env":   "1A=1\n",
+		"ok.env":      "B=1\n",
 		"badutf8.env": "A=\xff\n",
 		"d/bad key":   "x",
 		"a":           "file a",
@@ -204,6 +205,14 @@ func TestKubectlParityErrors(t *testing.T) {
 			func() (*corev1.Secret, error) { return Generic("x", EnvFile(filepath.Join(dir, "digit.env"))) }},
 		{"env invalid UTF-8", []string{"generic", "x", "--from-env-file=badutf8.env"},
 			func() (*corev1.Secret, error) { return Generic("x", EnvFile(filepath.Join(dir, "badutf8.env"))) }},
+		{"env file and literal", []string{"generic", "x", "--from-env-file=ok.env", "--from-literal=a=1"},
+			func() (*corev1.Secret, error) {
+				return Generic("x", EnvFile(filepath.Join(dir, "ok.env")), Literal("a", "1"))
+			}},
+		{"env file and file", []string{"generic", "x", "--from-file=a", "--from-env-file=ok.env"},
+			func() (*corev1.Secret, error) {
+				return Generic("x", File(filepath.Join(dir, "a")), EnvFile(filepath.Join(dir, "ok.env")))
+			}},
 		{"tls mismatch", []string{"tls", "x", "--cert=a", "--key=a"},
 			func() (*corev1.Secret, error) { return TLS("x", []byte("file a"), []byte("file a")) }},
 	}

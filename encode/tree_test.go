@@ -200,7 +200,7 @@ func TestTreeItemsErrors(t *testing.T) {
 		{"null", `null`, []string{"a"}, "must be one JSON object"},
 		{"trailing", `{"a":"t/a"} {}`, []string{"a"}, "must be one JSON object"},
 		{"missing key", `{"a":"t/a","b":"t/b"}`, []string{"a"}, `metadata.annotations[podsecrets.io/tree][b]: Not found`},
-		{"invalid key", `{"a b":"t/a"}`, []string{"a b"}, "key: a valid config key"},
+		{"invalid key", `{"a b":"t/a"}`, []string{"a b"}, `key: must not contain " " at byte 1: a valid config key`},
 		{"absolute", `{"a":"/etc/passwd"}`, []string{"a"}, "must be relative"},
 		{"dotdot element", `{"a":"t/../../x"}`, []string{"a"}, "must not contain '..'"},
 		{"dotdot prefix", `{"a":"..t/x"}`, []string{"a"}, "must not start with '..'"},

@@ -10,6 +10,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // TreeItems returns the items that mount s as the tree it was built from,
@@ -29,7 +31,7 @@ func TreeItems(s *corev1.Secret) ([]corev1.KeyToPath, error) {
 	}
 	m, errs := treeMapping(s, treePath())
 	if len(errs) != 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	items := make([]corev1.KeyToPath, 0, len(m))
 	for k, p := range m {

@@ -3,10 +3,14 @@ package encode
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/validation"
 )
 
 // redacted stands in for a secret value in field errors.
@@ -14,7 +18,8 @@ const redacted = "<redacted>"
 
 // Validate checks s as the API server's ValidateSecret does on create:
 // metadata (the name a DNS-1123 subdomain; a namespace, if set, a DNS-1123
-// label; labels and annotations), every data key a valid key
+// label; labels and annotations; finalizers qualified names, and one without
+// a "/" a standard one: kubernetes, orphan or foregroundDeletion), every data key a valid key
 // (IsConfigMapKey), the decoded data at most MaxSize bytes in total, and the
 // rules of the type: service-account-token needs the service account name
 // annotation; dockercfg and dockerconfigjson need their key holding a JSON
@@ -29,7 +34,9 @@ func Validate(s *corev1.Secret) field.ErrorList {
 		return field.ErrorList{field.Required(field.NewPath(""), "a Secret")}
 	}
 	meta := field.NewPath("metadata")
-	errs := apivalidation.ValidateObjectMeta(&s.ObjectMeta, s.Namespace != "", apivalidation.NameIsDNSSubdomain, meta)
+	errs := apivalidation.ValidateObjectMeta(&s.ObjectMeta, s.Namespace != "", nameIsDNSSubdomain, meta)
+	explainNamespace(errs, s.Namespace, meta.Child("namespace").String())
+	errs = append(errs, validateKubeFinalizers(s.Finalizers, meta.Child("finalizers"))...)
 	data := folded(s)
 	dataPath := field.NewPath("data")
 	var total int64
@@ -75,6 +82,47 @@ func Validate(s *corev1.Secret) field.ErrorList {
 	if _, ok := s.Annotations[TreeAnnotation]; ok {
 		_, terrs := treeMapping(s, treePath())
 		errs = append(errs, terrs...)
+	}
+	return errs
+}
+
+// nameIsDNSSubdomain is apivalidation.NameIsDNSSubdomain with messages that
+// say what was wrong (internal/validation).
+func nameIsDNSSubdomain(name string, prefix bool) []string {
+	if prefix && len(name) > 1 && strings.HasSuffix(name, "-") {
+		name = name[:len(name)-2] + "a" // apivalidation's maskTrailingDash
+	}
+	return validation.IsDNS1123Subdomain(name)
+}
+
+// explainNamespace gives the namespace errors of ValidateObjectMeta (at path)
+// the messages of internal/validation, which say what was wrong.
+func explainNamespace(errs field.ErrorList, namespace, path string) {
+	msgs := validation.IsDNS1123Label(namespace)
+	k := 0
+	for _, e := range errs {
+		if e.Field == path && e.Type == field.ErrorTypeInvalid && k < len(msgs) {
+			e.Detail = msgs[k]
+			k++
+		}
+	}
+}
+
+// validateKubeFinalizers is the check of metadata.finalizers the API server adds
+// to apimachinery's (k8s.io/kubernetes pkg/apis/core/validation,
+// validateKubeFinalizerName): a finalizer without a "/" must be one of the
+// standard ones.
+func validateKubeFinalizers(finalizers []string, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, f := range finalizers {
+		if strings.Contains(f, "/") {
+			continue
+		}
+		switch f {
+		case string(corev1.FinalizerKubernetes), metav1.FinalizerOrphanDependents, metav1.FinalizerDeleteDependents:
+			continue
+		}
+		errs = append(errs, field.Invalid(fldPath.Index(i), f, "name is neither a standard finalizer name nor is it fully qualified"))
 	}
 	return errs
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -42,6 +43,15 @@ func TestValidate(t *testing.T) {
 			s.Name, s.Namespace = "Bad_Name", "a.b"
 			return s
 		}(), []string{"FieldValueInvalid metadata.name", "FieldValueInvalid metadata.namespace"}},
+		{"finalizers", func() *corev1.Secret {
+			s := mk("", nil)
+			s.Finalizers = []string{"foo", "kubernetes", "orphan", "foregroundDeletion", "example.com/cleanup", "bad name", "Bad/x"}
+			return s
+		}(), []string{
+			// apimachinery's qualified-name check reports at the list, as the API server does
+			"FieldValueInvalid metadata.finalizers", "FieldValueInvalid metadata.finalizers", "FieldValueInvalid metadata.finalizers",
+			"FieldValueInvalid metadata.finalizers[0]", "FieldValueInvalid metadata.finalizers[5]",
+		}},
 		{"stringData counted", func() *corev1.Secret {
 			s := mk(corev1.SecretTypeBasicAuth, nil)
 			s.StringData = map[string]string{"username": "u", "bad key": "x"}
@@ -61,6 +71,26 @@ func TestValidate(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestValidateMessages checks the messages the API server gives for metadata, each led by
+// what was wrong where apimachinery only states the rule.
+func TestValidateMessages(t *testing.T) {
+	s := newSecret("My-Secret", "")
+	s.Namespace = "Team_A"
+	s.Finalizers = []string{"cleanup"}
+	want := []string{
+		`metadata.name: Invalid value: "My-Secret": must be lower case ("M" at byte 0): ` + k8svalidation.IsDNS1123Subdomain("My-Secret")[0],
+		`metadata.namespace: Invalid value: "Team_A": must be lower case ("T" at byte 0): ` + k8svalidation.IsDNS1123Label("Team_A")[0],
+		`metadata.finalizers[0]: Invalid value: "cleanup": name is neither a standard finalizer name nor is it fully qualified`,
+	}
+	var got []string
+	for _, e := range Validate(s) {
+		got = append(got, e.Error())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Validate (-want +got):\n%s", diff)
 	}
 }
 

@@ -5,9 +5,9 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -16,9 +16,12 @@ import (
 // no memory with it or with refs.
 //
 // The refs are validated first (secretspec.ValidateRefs, paths "refs[i]…"), together with
-// the options and the container names the refs select; every problem is returned at once.
+// the options, the Extras ("extras[i]…") and the container names the refs select; every
+// problem is returned at once. A PodSpec without containers is an error.
 // Then each container, init containers first, gets what its refs want: existing entries
-// keep their place, new ones are appended in ref order, then the WithEnv variables. An
+// keep their place, new ones are appended in ref order, then the Extras' variables and
+// mounts (WithExtras, WithEnv; see the package documentation for the Extras' volumes, init
+// containers and annotations; a bare PodSpec cannot take annotations). An
 // existing entry identical to a new one is left alone, so Apply(Apply(x)) equals Apply(x);
 // a different one is a conflict, resolved by the ConflictPolicy (default: an error naming
 // both sides, with paths "spec.containers[i]…").
@@ -29,23 +32,23 @@ func Apply(spec *corev1.PodSpec, refs []secretspec.Ref, opts ...Option) (*corev1
 		return nil, errors.New("inject: the PodSpec is nil")
 	}
 	out := new(corev1.PodSpec)
-	if err := applyTo(out, spec, refs, opts, nil); err != nil {
+	if err := applyTo(out, spec, nil, nil, refs, opts, nil); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // ApplyPod is Apply for a whole Pod: the result is a copy of pod whose spec is what Apply
-// makes of pod.Spec. Its metadata and status are copied unchanged.
+// makes of pod.Spec, and whose annotations have the Extras' annotations (paths
+// "metadata.annotations[key]"). The rest of its metadata and its status are copied unchanged.
 func ApplyPod(pod *corev1.Pod, refs []secretspec.Ref, opts ...Option) (*corev1.Pod, error) {
 	if pod == nil {
 		return nil, errors.New("inject: the Pod is nil")
 	}
 	out := &corev1.Pod{TypeMeta: pod.TypeMeta}
-	if err := applyTo(&out.Spec, &pod.Spec, refs, opts, nil); err != nil {
+	if err := applyTo(&out.Spec, &pod.Spec, &out.ObjectMeta, &pod.ObjectMeta, refs, opts, nil); err != nil {
 		return nil, err
 	}
-	pod.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
 	pod.Status.DeepCopyInto(&out.Status)
 	return out, nil
 }
@@ -60,12 +63,19 @@ type applier struct {
 
 	added  []addedVolume
 	merges []merged
-	slab   slab
+
+	fetchers    []extrasItem[corev1.Container] // the Extras' init containers (see settleExtras)
+	extraVols   []extrasItem[corev1.Volume]    // the Extras' volumes
+	fetcherIdx  index[string]                  // of fetchers, by name
+	extraVolIdx index[string]                  // of extraVols, by name
+	podInit     index[string]                  // of the pod's init containers, by name
+	slab        slab
 
 	// scratch, reused for each container (see scratch)
 	envs   []wantEnv
 	froms  []wantEnvFrom
 	mounts []wantMount
+	drops  []int // entries of a container's list that ConflictOverride removes
 
 	// indexes of long lists (see index): the wanted entries and the container's own
 	// entries, reset for each container; the volumes added and the pod's own volumes
@@ -94,16 +104,22 @@ func (t target) path(child string, i int) *field.Path {
 	if t.init {
 		list = "initContainers"
 	}
-	at := t.at
-	if at == nil {
-		at = field.NewPath("spec")
-	}
-	return at.Child(list).Index(t.index).Child(child).Index(i)
+	return specPath(t.at).Child(list).Index(t.index).Child(child).Index(i)
 }
 
-// applyTo makes dst what Apply makes of src; at is the path of src in the caller's object, for
-// the errors about its containers (nil: "spec", as in a Pod or PodTemplateSpec).
-func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at *field.Path) error {
+// specPath is the PodSpec's path for errors: at, or "spec" when at is nil.
+func specPath(at *field.Path) *field.Path {
+	if at == nil {
+		return field.NewPath("spec")
+	}
+	return at
+}
+
+// applyTo makes dst what Apply makes of src, and dstMeta a copy of srcMeta with the Extras'
+// annotations (both nil for a bare PodSpec, which cannot take annotations); at is the path of
+// src in the caller's object, for the errors about its containers (nil: "spec", as in a Pod or
+// PodTemplateSpec).
+func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs []secretspec.Ref, opts []Option, at *field.Path) error {
 	var cfg config // passed by value: a pointer through an interface call would escape
 	for _, o := range opts {
 		if o != nil {
@@ -121,11 +137,17 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at 
 		errs = append(errs, field.NotSupported(field.NewPath("options", "conflictPolicy"), p.String(),
 			[]string{ConflictFail.String(), ConflictKeepExisting.String(), ConflictOverride.String()}))
 	}
-	errs = append(errs, validateWithEnv(a.cfg.env)...)
-	if a.cfg.stubExtras {
-		errs = append(errs, field.Forbidden(field.NewPath("withExtras"), "STUB: only Extras.Env is supported yet"))
+	if len(a.cfg.extras) > 0 {
+		names := newExtrasNames(a.cfg.extras, src)
+		errs = append(errs, validateExtras(a.cfg.extras, src, &names, srcMeta != nil)...)
 	}
-	errs = append(errs, validateContainers(src, refs)...)
+	if !a.cfg.obj.containersChecked { // ApplyObject checks them across its templates
+		errs = append(errs, validateContainers(src, refs, a.cfg.extras)...)
+	}
+	if len(src.Containers) == 0 && (len(refs) > 0 || slices.ContainsFunc(a.cfg.extras, func(x secretspec.Extras) bool { return !x.IsZero() })) {
+		errs = append(errs, field.Required(specPath(at).Child("containers"),
+			"the PodSpec has no containers, so the refs and Extras would reach nothing (a pod needs at least one container)"))
+	}
 	if len(errs) > 0 {
 		return errs.ToAggregate()
 	}
@@ -134,14 +156,23 @@ func applyTo(dst, src *corev1.PodSpec, refs []secretspec.Ref, opts []Option, at 
 	a.at = at
 	a.scratch()
 	a.slab.size(a.countSlab(src))
+	if len(a.cfg.extras) > 0 {
+		a.settleExtras()
+	}
 
 	// Everything but the four lists Apply extends is copied as it is; those four are
 	// made with their final capacity, so that no copy is thrown away.
 	rest := *src
 	rest.InitContainers, rest.Containers, rest.Volumes, rest.ImagePullSecrets = nil, nil, nil, nil
 	rest.DeepCopyInto(dst)
-	dst.InitContainers = a.containers(src.InitContainers, true)
+	dst.InitContainers = a.initContainers()
 	dst.Containers = a.containers(src.Containers, false)
+	if srcMeta != nil {
+		srcMeta.DeepCopyInto(dstMeta)
+		if len(a.cfg.extras) > 0 {
+			a.annotations(dstMeta, srcMeta, metadataPath(at))
+		}
+	}
 	if len(a.errs) > 0 {
 		return a.errs.ToAggregate()
 	}
@@ -166,7 +197,10 @@ func (a *applier) scratch() {
 			mounts++
 		}
 	}
-	envs += len(a.cfg.env)
+	for k := range a.cfg.extras {
+		envs += len(a.cfg.extras[k].Env)
+		mounts += len(a.cfg.extras[k].Mounts)
+	}
 	if envs > cap(a.envs) {
 		a.envs = make([]wantEnv, 0, envs)
 	}
@@ -176,7 +210,7 @@ func (a *applier) scratch() {
 	if mounts > cap(a.mounts) {
 		a.mounts = make([]wantMount, 0, mounts)
 	}
-	if mounts > cap(a.added) {
+	if mounts > cap(a.added) { // at most: Extras' mounts add no volume
 		a.added = make([]addedVolume, 0, mounts)
 	}
 }
@@ -206,19 +240,9 @@ func copyList[T any](src []T, extra int, deepCopyInto func(*T, *T)) []T {
 	return out
 }
 
-// validateWithEnv checks the names of the WithEnv variables.
-func validateWithEnv(env []corev1.EnvVar) field.ErrorList {
-	var errs field.ErrorList
-	for i := range env {
-		for _, msg := range validation.IsRelaxedEnvVarName(env[i].Name) {
-			errs = append(errs, field.Invalid(field.NewPath("withEnv").Index(i).Child("name"), env[i].Name, msg))
-		}
-	}
-	return errs
-}
-
-// validateContainers checks that every container a ref names exists and can receive secrets.
-func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref) field.ErrorList {
+// validateContainers checks that every container a ref names exists and can receive secrets
+// (an init container of the Extras cannot: it is added as given).
+func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref, xs []secretspec.Extras) field.ErrorList {
 	var errs field.ErrorList
 	var names map[string]struct{} // for a pod of many containers, instead of scans
 	if len(spec.Containers)+len(spec.InitContainers) > smallList {
@@ -229,8 +253,14 @@ func validateContainers(spec *corev1.PodSpec, refs []secretspec.Ref) field.Error
 			}
 		}
 	}
+	var fetchers fetcherNames
 	for i := range refs {
 		for j, name := range refs[i].Containers {
+			if len(xs) > 0 && fetchers.isFetcher(xs, name) {
+				errs = append(errs, field.Invalid(field.NewPath("refs").Index(i).Child("containers").Index(j), name,
+					"names an init container of the Extras; those are added as given and receive no refs"))
+				continue
+			}
 			if names != nil {
 				if _, ok := names[name]; ok {
 					continue
@@ -285,9 +315,16 @@ func (a *applier) container(dst, src *corev1.Container, t target) {
 			a.wantEnv(t, wantEnv{name: gitSSHEnvVar, src: s, kind: envLiteral, value: n.command})
 		}
 	}
-	if !t.init || !a.cfg.noInit {
-		for k := range a.cfg.env {
-			a.wantEnv(t, wantEnv{name: a.cfg.env[k].Name, src: source{ref: k, withEnv: true}, kind: envPlain, plain: &a.cfg.env[k]})
+	for k := range a.cfg.extras {
+		x := &a.cfg.extras[k]
+		if !a.extrasReach(x, src.Name, t.init) {
+			continue
+		}
+		for j := range x.Env {
+			a.wantEnv(t, wantEnv{name: x.Env[j].Name, src: source{ref: k, list: fromExtrasEnv, item: j}, kind: envPlain, plain: &x.Env[j]})
+		}
+		for j := range x.Mounts {
+			a.wantPlainMount(t, &x.Mounts[j], source{ref: k, list: fromExtrasMounts, item: j})
 		}
 	}
 	a.settleMounts(t)

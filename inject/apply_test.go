@@ -145,9 +145,9 @@ func TestApply(t *testing.T) {
 		},
 	}, {
 		name: "pull secrets de-duplicated, order kept",
-		spec: &corev1.PodSpec{ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}}},
+		spec: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}}},
 		refs: []secretspec.Ref{{Secret: "c", As: secretspec.PullSecret}, {Secret: "b", As: secretspec.PullSecret}, {Secret: "a", As: secretspec.PullSecret}, {Secret: "c", As: secretspec.PullSecret}},
-		want: &corev1.PodSpec{ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}, {Name: "c"}, {Name: "a"}}},
+		want: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, ImagePullSecrets: []corev1.LocalObjectReference{{Name: "b"}, {Name: "c"}, {Name: "a"}}},
 	}, {
 		name: "gitSSH defaults",
 		spec: onePod(corev1.Container{Name: "main"}),
@@ -308,7 +308,7 @@ func TestApplyErrors(t *testing.T) {
 		name: "WithEnv conflict",
 		spec: userEnv,
 		opts: []Option{WithEnv(corev1.EnvVar{Name: "DB_PASSWORD", Value: "hunter3"})},
-		want: []string{`spec.containers[0].env[0]`, `withEnv[0] wants it from a literal value`},
+		want: []string{`spec.containers[0].env[0]`, `extras[0].env[0] wants it from a literal value`},
 	}, {
 		name: "envFrom conflict",
 		spec: onePod(corev1.Container{Name: "main", EnvFrom: []corev1.EnvFromSource{{Prefix: "P_", SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "api"}}}}}),
@@ -316,7 +316,7 @@ func TestApplyErrors(t *testing.T) {
 		want: []string{`spec.containers[0].envFrom[0]`, `has envFrom Secret "api" with prefix "P_"`, `refs[0] wants envFrom Secret "api" (optional) with prefix "P_"`},
 	}, {
 		name: "mount path conflict",
-		spec: &corev1.PodSpec{InitContainers: []corev1.Container{{Name: "init", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/s"}}}}},
+		spec: &corev1.PodSpec{Containers: []corev1.Container{{Name: "main"}}, InitContainers: []corev1.Container{{Name: "init", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/s"}}}}},
 		refs: []secretspec.Ref{{Secret: "db", As: secretspec.Mount, MountPath: "/s"}},
 		want: []string{`spec.initContainers[0].volumeMounts[0]`, `container "init" mounts volume "data" (read-write) at "/s"`, `refs[0] wants Secret "db" (every key) there`},
 	}, {
@@ -360,12 +360,17 @@ func TestApplyErrors(t *testing.T) {
 		spec: onePod(corev1.Container{Name: "main"}),
 		refs: []secretspec.Ref{{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X"}},
 		opts: []Option{WithEnv(corev1.EnvVar{Name: "X", Value: "plain"})},
-		want: []string{`withEnv[0]`, `refs[0] sets it from key "k" of Secret "a"`},
+		want: []string{`extras[0].env[0]`, `refs[0] sets it from key "k" of Secret "a"`},
+	}, {
+		name: "no containers",
+		spec: &corev1.PodSpec{InitContainers: []corev1.Container{{Name: "init"}}},
+		refs: []secretspec.Ref{{Secret: "r", As: secretspec.PullSecret}},
+		want: []string{`spec.containers: Required value: the PodSpec has no containers, so the refs and Extras would reach nothing`},
 	}, {
 		name: "bad options",
 		spec: onePod(corev1.Container{Name: "main"}),
 		opts: []Option{WithConflictPolicy(7), WithEnv(corev1.EnvVar{Name: "A=B"}, corev1.EnvVar{Name: ""})},
-		want: []string{`options.conflictPolicy: Unsupported value: "ConflictPolicy(7)"`, `withEnv[0].name`, `withEnv[1].name`},
+		want: []string{`options.conflictPolicy: Unsupported value: "ConflictPolicy(7)"`, `extras[0].env[0].name`, `extras[0].env[1].name`},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

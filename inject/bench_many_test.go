@@ -61,3 +61,42 @@ func BenchmarkApplyManyRefs(b *testing.B) {
 		}
 	}
 }
+
+// manyExtras returns one Extras with n fetcher init containers, n variables and one volume
+// (the shape of a Flyte AWS or GCP plan with n requests), and a ref naming a container.
+func manyExtras(n int) secretspec.Extras {
+	x := secretspec.Extras{Volumes: []corev1.Volume{{Name: "fetched", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}}
+	for i := range n {
+		s := strconv.Itoa(i)
+		x.Env = append(x.Env, corev1.EnvVar{Name: "V_" + s, Value: s})
+		x.InitContainers = append(x.InitContainers, corev1.Container{Name: "fetch-" + s, Image: "fetcher",
+			VolumeMounts: []corev1.VolumeMount{{Name: "fetched", MountPath: "/out"}}})
+	}
+	return x
+}
+
+// BenchmarkApplyManyExtras measures Apply with one Extras of 1k, 4k and 16k fetchers and
+// variables, first on a pod without them and then on its own output (every fetcher found).
+func BenchmarkApplyManyExtras(b *testing.B) {
+	for _, n := range []int{1000, 4000, 16000} {
+		spec, opt := manyPod(), WithExtras(manyExtras(n))
+		refs := []secretspec.Ref{{Secret: "s", Key: "k", As: secretspec.Env, EnvVar: "S", Containers: []string{"main"}}}
+		once, err := Apply(spec, refs, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			spec *corev1.PodSpec
+		}{{"new", spec}, {"again", once}} {
+			b.Run(tc.name+"/"+strconv.Itoa(n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Apply(tc.spec, refs, opt); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -58,3 +58,28 @@ func BenchmarkValidateRefs(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApplyExtras is BenchmarkApply with the Extras Flyte's AWS manager adds (a volume,
+// one fetcher init container, one mount and two variables in every container); it is
+// measured against BenchmarkDeepCopyExtras, a DeepCopy of its result.
+func BenchmarkApplyExtras(b *testing.B) {
+	pod, refs, opt := benchfixture.Pod(), benchfixture.Refs(), WithExtras(benchfixture.AWSExtras())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Apply(&pod.Spec, refs, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDeepCopyExtras(b *testing.B) {
+	pod, refs := benchfixture.Pod(), benchfixture.Refs()
+	out, err := Apply(&pod.Spec, refs, WithExtras(benchfixture.AWSExtras()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = out.DeepCopy()
+	}
+}

@@ -10,12 +10,9 @@ import (
 // What follows describes entries for conflict messages. It names containers, variables,
 // Secrets, keys, volumes and paths, never a value: a literal env value may be a secret.
 
-// describeSource names where a wanted entry comes from: "refs[2]" or "withEnv[0]".
+// describeSource names where a wanted entry comes from: "refs[2]" or "extras[0].env[1]".
 func describeSource(s source) string {
-	if s.withEnv {
-		return "withEnv[" + strconv.Itoa(s.ref) + "]"
-	}
-	return "refs[" + strconv.Itoa(s.ref) + "]"
+	return sourcePath(s).String()
 }
 
 // describeEnvVar says where a pod's variable takes its value from.
@@ -55,6 +52,24 @@ func (w *wantEnv) describe() string {
 		return "a literal value"
 	}
 	return describeEnvVar(w.plain)
+}
+
+// describeDuplicates says how many entries of before are called name (and so are overridden by
+// the entry after them), or nothing when there are none.
+func describeDuplicates[T any](before []T, name string, nameOf func(*T) string) string {
+	n := 0
+	for i := range before {
+		if nameOf(&before[i]) == name {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " (its last entry, which the kubelet uses; 1 earlier entry has that name)"
+	}
+	return fmt.Sprintf(" (its last entry, which the kubelet uses; %d earlier entries have that name)", n)
 }
 
 // describeEnvFrom describes an envFrom entry.
@@ -98,6 +113,9 @@ func describeMount(m *corev1.VolumeMount) string {
 }
 
 func (w *wantMount) describe() string {
+	if w.plain != nil {
+		return describeMount(w.plain)
+	}
 	s := fmt.Sprintf("Secret %q", w.secret)
 	if w.items == nil {
 		s += " (every key"

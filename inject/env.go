@@ -2,6 +2,7 @@ package inject
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -34,8 +35,11 @@ func (w *wantEnv) same(o *wantEnv) bool {
 }
 
 func sourcePath(s source) *field.Path {
-	if s.withEnv {
-		return field.NewPath("withEnv").Index(s.ref)
+	switch s.list {
+	case fromExtrasEnv:
+		return field.NewPath("extras").Index(s.ref).Child("env").Index(s.item)
+	case fromExtrasMounts:
+		return field.NewPath("extras").Index(s.ref).Child("mounts").Index(s.item)
 	}
 	return field.NewPath("refs").Index(s.ref)
 }
@@ -97,56 +101,104 @@ func (a *applier) wantEnvFrom(t target, w wantEnvFrom) {
 	a.froms = append(a.froms, w)
 }
 
+// applyEnv gives c the variables wanted. A container may list a name more than once (the
+// API server only warns); the kubelet uses the last entry, so the last decides whether the
+// wanted variable is there: ConflictFail reports the last, ConflictKeepExisting keeps every
+// entry, and ConflictOverride puts the wanted variable at the first entry's place (where
+// $(VAR) references after it see it) and drops the later entries of that name.
 func (a *applier) applyEnv(c *corev1.Container, t target) {
 	orig := len(c.Env)
+	a.drops = a.drops[:0]
 	for i := range a.envs {
 		w := &a.envs[i]
-		idx := a.hasEnv.find(orig, w.name, func(k int) string { return c.Env[k].Name })
-		if idx < 0 {
+		first, last := a.hasEnv.span(orig, w.name, func(k int) string { return c.Env[k].Name })
+		if first < 0 {
 			c.Env = append(c.Env, w.build(&a.slab))
 			continue
 		}
-		if w.matches(&c.Env[idx]) {
+		if w.matches(&c.Env[last]) {
 			continue
 		}
 		switch a.cfg.policy {
 		case ConflictFail:
-			a.errs = append(a.errs, field.Forbidden(t.path("env", idx), fmt.Sprintf(
-				"conflict: container %q has env var %q from %s, and %s wants it from %s",
-				c.Name, w.name, describeEnvVar(&c.Env[idx]), describeSource(w.src), w.describe())))
+			a.errs = append(a.errs, field.Forbidden(t.path("env", last), fmt.Sprintf(
+				"conflict: container %q has env var %q from %s%s, and %s wants it from %s",
+				c.Name, w.name, describeEnvVar(&c.Env[last]), describeDuplicates(c.Env[:last], w.name, func(e *corev1.EnvVar) string { return e.Name }),
+				describeSource(w.src), w.describe())))
 		case ConflictOverride:
-			c.Env[idx] = w.build(&a.slab)
+			c.Env[first] = w.build(&a.slab)
+			for j := first + 1; j <= last; j++ {
+				if c.Env[j].Name == w.name {
+					a.drops = append(a.drops, j)
+				}
+			}
 		}
 	}
+	c.Env = dropEntries(c.Env, a.drops)
 }
 
+// applyEnvFrom gives c the envFrom entries wanted. Every envFrom entry takes effect, so
+// when a container lists one Secret with one prefix more than once, all of them must be
+// what is wanted; ConflictOverride replaces the first and drops the others.
 func (a *applier) applyEnvFrom(c *corev1.Container, t target) {
 	orig := len(c.EnvFrom)
+	a.drops = a.drops[:0]
+	key := func(k int) fromKey {
+		if e := &c.EnvFrom[k]; e.SecretRef != nil {
+			return fromKey{e.SecretRef.Name, e.Prefix}
+		}
+		return fromKey{secret: "\x00"} // a ConfigMap: no Secret is called so (DNS names)
+	}
 	for i := range a.froms {
 		w := &a.froms[i]
-		idx := a.hasFrom.find(orig, fromKey{w.secret, w.prefix}, func(k int) fromKey {
-			if e := &c.EnvFrom[k]; e.SecretRef != nil {
-				return fromKey{e.SecretRef.Name, e.Prefix}
-			}
-			return fromKey{secret: "\x00"} // a ConfigMap: no Secret is called so (DNS names)
-		})
-		if idx < 0 {
+		k := fromKey{w.secret, w.prefix}
+		first, last := a.hasFrom.span(orig, k, key)
+		if first < 0 {
 			c.EnvFrom = append(c.EnvFrom, w.build(&a.slab))
 			continue
 		}
-		e := &c.EnvFrom[idx]
-		if e.ConfigMapRef == nil && isTrue(e.SecretRef.Optional) == w.optional {
+		bad := -1
+		for j := first; j <= last && bad < 0; j++ {
+			if e := &c.EnvFrom[j]; key(j) == k && (e.ConfigMapRef != nil || isTrue(e.SecretRef.Optional) != w.optional) {
+				bad = j
+			}
+		}
+		if bad < 0 {
 			continue
 		}
 		switch a.cfg.policy {
 		case ConflictFail:
-			a.errs = append(a.errs, field.Forbidden(t.path("envFrom", idx), fmt.Sprintf(
+			a.errs = append(a.errs, field.Forbidden(t.path("envFrom", bad), fmt.Sprintf(
 				"conflict: container %q has envFrom %s, and %s wants envFrom %s",
-				c.Name, describeEnvFrom(e), describeSource(w.src), w.describe())))
+				c.Name, describeEnvFrom(&c.EnvFrom[bad]), describeSource(w.src), w.describe())))
 		case ConflictOverride:
-			c.EnvFrom[idx] = w.build(&a.slab)
+			c.EnvFrom[first] = w.build(&a.slab)
+			for j := first + 1; j <= last; j++ {
+				if key(j) == k {
+					a.drops = append(a.drops, j)
+				}
+			}
 		}
 	}
+	c.EnvFrom = dropEntries(c.EnvFrom, a.drops)
+}
+
+// dropEntries removes the entries at drops (indexes, in any order) from list, in place.
+func dropEntries[T any](list []T, drops []int) []T {
+	if len(drops) == 0 {
+		return list
+	}
+	slices.Sort(drops)
+	out := list[:drops[0]]
+	for i, d := range drops {
+		end := len(list)
+		if i+1 < len(drops) {
+			end = drops[i+1]
+		}
+		out = append(out, list[d+1:end]...)
+	}
+	clear(list[len(out):])
+	return out
 }
 
 // build makes the envFrom entry w wants, its pointers into s.

@@ -1,6 +1,7 @@
 package inject_test
 
 import (
+	"encoding/json"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -183,6 +184,74 @@ func ExampleWithEnv() {
 	//       name: creds
 	// - name: STAGE
 	//   value: prod
+}
+
+func ExampleWithExtras() {
+	// What a secret manager outside Kubernetes needs: a fetcher init container writing into
+	// an in-memory volume, a read-only mount of it in the app container only, a plain
+	// variable, and an annotation on the pod.
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "task"},
+		Spec: corev1.PodSpec{
+			InitContainers: []corev1.Container{{Name: "setup", Image: "busybox"}},
+			Containers:     []corev1.Container{{Name: "app", Image: "app"}, {Name: "sidecar", Image: "proxy"}},
+		},
+	}
+	x := secretspec.Extras{
+		Env:        []corev1.EnvVar{{Name: "SECRETS_DIR", Value: "/etc/secrets"}},
+		Mounts:     []corev1.VolumeMount{{Name: "secrets", MountPath: "/etc/secrets", ReadOnly: true}},
+		Containers: []string{"app"},
+		Volumes: []corev1.Volume{{Name: "secrets", VolumeSource: corev1.VolumeSource{
+			EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}}},
+		InitContainers: []corev1.Container{{Name: "fetch-db", Image: "fetcher",
+			Args:         []string{"--secret", "db", "--out", "/out/db"},
+			VolumeMounts: []corev1.VolumeMount{{Name: "secrets", MountPath: "/out"}}}},
+		Annotations: map[string]string{"example.com/secrets-fetched": "db"},
+	}
+	out, err := inject.ApplyPod(pod, nil, inject.WithExtras(x))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	patch, err := inject.Patch(pod, out)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var ops []map[string]any
+	if err := json.Unmarshal(patch, &ops); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, op := range ops {
+		fmt.Println(op["op"], op["path"])
+	}
+	again, _ := inject.ApplyPod(out, nil, inject.WithExtras(x))
+	p2, _ := inject.Patch(out, again)
+	fmt.Println("second time:", string(p2))
+	// Output:
+	// add /metadata/annotations
+	// add /spec/initContainers/0
+	// add /spec/containers/0/env
+	// add /spec/containers/0/volumeMounts
+	// add /spec/volumes
+	// second time: []
+}
+
+func ExampleWithExtras_conflict() {
+	// The pod already has a different volume of the name an Extras adds.
+	pod := &corev1.Pod{Spec: corev1.PodSpec{
+		Containers: []corev1.Container{{Name: "app"}},
+		Volumes:    []corev1.Volume{{Name: "secrets", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/srv"}}}},
+	}}
+	x := secretspec.Extras{Volumes: []corev1.Volume{{Name: "secrets", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}}
+	_, err := inject.ApplyPod(pod, nil, inject.WithExtras(x))
+	fmt.Println(err)
+	out, _ := inject.ApplyPod(pod, nil, inject.WithExtras(x), inject.WithConflictPolicy(inject.ConflictOverride))
+	fmt.Println("override:", out.Spec.Volumes[0].EmptyDir != nil)
+	// Output:
+	// spec.volumes[0]: Forbidden: conflict: the pod has volume "secrets", and extras[0].volumes[0] adds a different one of that name
+	// override: true
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -11,8 +11,9 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-// FuzzApply drives the pod and ref generator with fuzz bytes, and puts arbitrary strings
-// and a mode into one more ref. ApplyPod must never panic or modify its input; what it
+// FuzzApply drives the pod, ref and Extras generators with fuzz bytes, and puts arbitrary
+// strings and a mode into one more ref and one more Extras (a variable, a mount, a volume,
+// an init container, an annotation). ApplyPod must never panic or modify its input; what it
 // returns must be a valid pod, stable under a second ApplyPod, and reachable by Patch.
 func FuzzApply(f *testing.F) {
 	f.Add([]byte{}, "db", "password", "DB_PASSWORD", "/etc/db", int32(0o400), byte(0))
@@ -41,11 +42,27 @@ func FuzzApply(f *testing.F) {
 			extra.MountPath = ""
 		}
 		refs = append(refs, extra)
+		extras := genExtras(c, true)
+		if as%3 == 0 {
+			extras = append(extras, secretspec.Extras{
+				Env:            []corev1.EnvVar{{Name: name, Value: "literal-value-do-not-print"}},
+				Mounts:         []corev1.VolumeMount{{Name: secret, MountPath: path}},
+				Volumes:        []corev1.Volume{{Name: secret}},
+				InitContainers: []corev1.Container{{Name: key, Image: "fetcher"}},
+				Annotations:    map[string]string{name: "literal-value-do-not-print"},
+				Containers:     pick(c, nil, []string{key}, []string{"main"}),
+			})
+		}
+		opts = append(opts, extrasOptions(extras)...)
 
 		podBefore := pod.DeepCopy()
+		extrasBefore := deepCopyExtras(extras)
 		out, err := ApplyPod(pod, refs, opts...)
 		if diff := cmp.Diff(podBefore, pod); diff != "" {
 			t.Fatalf("ApplyPod modified its pod (-before +after):\n%s", diff)
+		}
+		if diff := cmp.Diff(extrasBefore, extras); diff != "" {
+			t.Fatalf("ApplyPod modified its Extras (-before +after):\n%s", diff)
 		}
 		if err != nil {
 			if strings.Contains(err.Error(), "literal-value-do-not-print") {

@@ -198,3 +198,111 @@ func genPolicy(c chooser) []Option {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// genExtras makes zero to two Extras from a small vocabulary that collides with the pod's
+// own entries, the refs' and each other; with invalid, they may also hold what validation
+// must reject.
+func genExtras(c chooser, invalid bool) []secretspec.Extras {
+	var xs []secretspec.Extras
+	for n := c.intn(3); n > 0; n-- {
+		var x secretspec.Extras
+		for k := c.intn(3); k > 0; k-- {
+			x.Env = appendNew(x.Env, corev1.EnvVar{Name: pick(c, "MODE", "X", "USER", "TOKEN"), Value: pick(c, "plain", "literal-value-do-not-print")},
+				func(e corev1.EnvVar) string { return e.Name })
+		}
+		if c.intn(2) == 0 {
+			x.Volumes = append(x.Volumes, pick(c,
+				corev1.Volume{Name: "fetched", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}},
+				corev1.Volume{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+				corev1.Volume{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}},
+				corev1.Volume{Name: "cache", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}))
+		}
+		for k := c.intn(3); k > 0; k-- {
+			vol := "data"
+			if len(x.Volumes) > 0 {
+				vol = pick(c, x.Volumes[0].Name, "data")
+			}
+			x.Mounts = appendNew(x.Mounts, corev1.VolumeMount{Name: vol, MountPath: pick(c, "/etc/fetched", "/etc/fetched", "/etc/a", "/var/secret"), ReadOnly: c.intn(2) == 0},
+				func(m corev1.VolumeMount) string { return m.MountPath })
+		}
+		if c.intn(3) == 0 {
+			x.Containers = []string{pick(c, "main", "side", "init")}
+		}
+		for k := c.intn(3); k > 0; k-- {
+			f := corev1.Container{Name: pick(c, "fetch-a", "fetch-b"), Image: "fetcher", Args: []string{pick(c, "a", "b")}}
+			if c.intn(2) == 0 {
+				f.VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/out"}}
+			}
+			x.InitContainers = appendNew(x.InitContainers, f, func(c corev1.Container) string { return c.Name })
+		}
+		if c.intn(2) == 0 {
+			x.Annotations = map[string]string{pick(c, "flyte.secrets/s0", "vault.hashicorp.com/agent-inject"): pick(c, "x", "true")}
+		}
+		if invalid && c.intn(4) == 0 {
+			switch c.intn(6) {
+			case 0:
+				x.Env = append(x.Env, corev1.EnvVar{Name: "A=B", Value: "literal-value-do-not-print"})
+			case 1:
+				x.Mounts = append(x.Mounts, corev1.VolumeMount{Name: "nosuch", MountPath: "relative"})
+			case 2:
+				x.Volumes = append(x.Volumes, corev1.Volume{Name: "Bad_Name"})
+			case 3:
+				x.InitContainers = append(x.InitContainers, corev1.Container{Name: "main"})
+			case 4:
+				x.Annotations = map[string]string{"bad key": "literal-value-do-not-print"}
+			case 5:
+				x.Containers = []string{"nosuch"}
+			}
+		}
+		xs = append(xs, x)
+	}
+	return xs
+}
+
+// appendNew appends v to list unless an entry of its key is there.
+func appendNew[T any](list []T, v T, key func(T) string) []T {
+	for _, o := range list {
+		if key(o) == key(v) {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+func extrasOptions(xs []secretspec.Extras) []Option {
+	var opts []Option
+	for _, x := range xs {
+		opts = append(opts, WithExtras(x))
+	}
+	return opts
+}
+
+func deepCopyExtras(xs []secretspec.Extras) []secretspec.Extras {
+	if xs == nil {
+		return nil
+	}
+	out := make([]secretspec.Extras, len(xs))
+	for i, x := range xs {
+		o := secretspec.Extras{Containers: append([]string(nil), x.Containers...)}
+		for _, e := range x.Env {
+			o.Env = append(o.Env, *e.DeepCopy())
+		}
+		for _, m := range x.Mounts {
+			o.Mounts = append(o.Mounts, *m.DeepCopy())
+		}
+		for _, v := range x.Volumes {
+			o.Volumes = append(o.Volumes, *v.DeepCopy())
+		}
+		for _, c := range x.InitContainers {
+			o.InitContainers = append(o.InitContainers, *c.DeepCopy())
+		}
+		if x.Annotations != nil {
+			o.Annotations = map[string]string{}
+			for k, v := range x.Annotations {
+				o.Annotations[k] = v
+			}
+		}
+		out[i] = o
+	}
+	return out
+}

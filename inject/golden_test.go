@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/podsecrets/podsecrets/inject/internal/benchfixture"
 	"github.com/podsecrets/podsecrets/inject/internal/patchtest"
 	"github.com/podsecrets/podsecrets/internal/golden"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -193,8 +194,51 @@ func deliveryCases() []goldenCase {
 	}}
 }
 
+// Extras: what secret managers outside Kubernetes add, and duplicate entries.
+func extrasCases() []goldenCase {
+	flyte := basicPod("a1b2c3-n0-0", "a1b2c3-n0-0")
+	flyte.Labels = map[string]string{"inject-flyte-secrets": "true"}
+	flyte.Spec.InitContainers = []corev1.Container{{Name: "download", Image: "flytecopilot"}}
+	vault := basicPod("a1b2c3-n0-0", "a1b2c3-n0-0")
+	vault.Annotations = map[string]string{"vault.hashicorp.com/role": "team-role"}
+	worker := basicPod("pipeline-edges-v1-xyz", "user", "storage")
+	dup := basicPod("app", "app")
+	dup.Spec.Containers[0].Env = []corev1.EnvVar{
+		{Name: "DB_USER", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}, Key: "user"}}},
+		{Name: "LOG_LEVEL", Value: "info"},
+		{Name: "DB_USER", Value: "not-a-secret-really"},
+	}
+	return []goldenCase{{
+		name: "extras-flyte-aws",
+		pod:  flyte,
+		opts: []Option{WithExtras(benchfixture.AWSExtras())},
+	}, {
+		name: "extras-vault-annotations",
+		pod:  vault,
+		opts: []Option{WithConflictPolicy(ConflictKeepExisting), WithExtras(secretspec.Extras{Annotations: map[string]string{
+			"vault.hashicorp.com/agent-inject":                  "true",
+			"vault.hashicorp.com/role":                          "flyte",
+			"vault.hashicorp.com/agent-pre-populate-only":       "true",
+			"vault.hashicorp.com/secret-volume-path":            "/etc/flyte/secrets",
+			"vault.hashicorp.com/agent-inject-secret-db-pass":   "db",
+			"vault.hashicorp.com/agent-inject-file-db-pass":     "db/password",
+			"vault.hashicorp.com/agent-inject-template-db-pass": `{{- with secret "db" -}}{{ .Data.data.password }}{{- end -}}`,
+		}})},
+	}, {
+		name: "extras-pachyderm-worker",
+		pod:  worker,
+		refs: []secretspec.Ref{{Secret: "clearml", Key: "access", As: secretspec.Env, EnvVar: "CLEARML_API_ACCESS_KEY", Containers: []string{"user"}}},
+		opts: []Option{WithExtras(secretspec.Extras{Env: []corev1.EnvVar{{Name: "PPS_PIPELINE_NAME", Value: "edges"}}, Containers: []string{"user"}})},
+	}, {
+		name: "duplicate-env-override",
+		pod:  dup,
+		refs: []secretspec.Ref{{Secret: "db", Key: "user", As: secretspec.Env, EnvVar: "DB_USER"}},
+		opts: []Option{WithConflictPolicy(ConflictOverride)},
+	}}
+}
+
 func TestGolden(t *testing.T) {
-	for _, tc := range append(seedCases(), deliveryCases()...) {
+	for _, tc := range append(append(seedCases(), deliveryCases()...), extrasCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := ApplyPod(tc.pod, tc.refs, tc.opts...)
 			if err != nil {

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -25,6 +27,37 @@ func TestApplyLinear(t *testing.T) {
 			}
 			if r := float64(bytes4) / float64(bytes1); r > growth {
 				t.Errorf("%d refs: %d bytes, %d refs: %d (%.1fx, want at most %.1fx)", n, bytes1, 4*n, bytes4, r, growth)
+			}
+		})
+	}
+}
+
+// TestApplyExtrasLinear is TestApplyLinear for one Extras of n fetchers and n variables,
+// applied to a pod without them and to Apply's own output.
+func TestApplyExtrasLinear(t *testing.T) {
+	const n, growth = 500, 4.5
+	small, large := WithExtras(manyExtras(n)), WithExtras(manyExtras(4*n))
+	spec := manyPod()
+	onceSmall, err := Apply(spec, nil, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onceLarge, err := Apply(spec, nil, large)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		sSmall, sL *corev1.PodSpec
+	}{{"new", spec, spec}, {"again", onceSmall, onceLarge}} {
+		t.Run(tc.name, func(t *testing.T) {
+			allocs1, bytes1 := allocated(t, func() error { _, err := Apply(tc.sSmall, nil, small); return err })
+			allocs4, bytes4 := allocated(t, func() error { _, err := Apply(tc.sL, nil, large); return err })
+			if r := float64(allocs4) / float64(allocs1); r > growth {
+				t.Errorf("%d fetchers: %d allocations, %d: %d (%.1fx, want at most %.1fx)", n, allocs1, 4*n, allocs4, r, growth)
+			}
+			if r := float64(bytes4) / float64(bytes1); r > growth {
+				t.Errorf("%d fetchers: %d bytes, %d: %d (%.1fx, want at most %.1fx)", n, bytes1, 4*n, bytes4, r, growth)
 			}
 		})
 	}

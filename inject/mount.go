@@ -18,20 +18,23 @@ type addedVolume struct {
 	want  wantMount
 }
 
-// volumes copies the pod's volumes and appends the ones Apply added, in ref order.
+// volumes copies the pod's volumes and appends the secret volumes Apply added, in ref
+// order, then the Extras' volumes the pod lacks.
 func (a *applier) volumes() []corev1.Volume {
 	src := a.src.Volumes
-	if len(a.added) == 0 {
+	if len(a.added) == 0 && len(a.extraVols) == 0 {
 		return copyList(src, 0, (*corev1.Volume).DeepCopyInto)
 	}
-	slices.SortStableFunc(a.added, func(x, y addedVolume) int { return x.order - y.order })
-	out := copyList(src, len(a.added), (*corev1.Volume).DeepCopyInto)
-	var s volumeSlab
-	s.size(a.added)
-	for i := range a.added {
-		out = append(out, a.added[i].want.volume(a.added[i].name, &s))
+	out := copyList(src, len(a.added)+len(a.extraVols), (*corev1.Volume).DeepCopyInto)
+	if len(a.added) > 0 {
+		slices.SortStableFunc(a.added, func(x, y addedVolume) int { return x.order - y.order })
+		var s volumeSlab
+		s.size(a.added)
+		for i := range a.added {
+			out = append(out, a.added[i].want.volume(a.added[i].name, &s))
+		}
 	}
-	return out
+	return a.extrasVolumes(out)
 }
 
 // volumeSlab holds what the secret volumes Apply adds point to, in three arrays per
@@ -75,7 +78,7 @@ func (s *volumeSlab) size(added []addedVolume) {
 func (a *applier) wantMount(t target, n *nref, src source) {
 	if i := a.wantedMount.find(len(a.mounts), n.mountPath, func(i int) string { return a.mounts[i].path }); i >= 0 {
 		m := &a.mounts[i]
-		if m.secret != n.r.Secret || m.hasMode != n.hasMode || m.mode != n.mode || m.optional != n.r.Optional || (m.items == nil) != (n.items == nil) {
+		if m.plain != nil || m.secret != n.r.Secret || m.hasMode != n.hasMode || m.mode != n.mode || m.optional != n.r.Optional || (m.items == nil) != (n.items == nil) {
 			w := wantMount{secret: n.r.Secret, items: n.items, hasMode: n.hasMode, mode: n.mode, optional: n.r.Optional}
 			a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
 				"container %q: %s mounts %s at %q, where %s mounts %s",
@@ -102,6 +105,20 @@ func (a *applier) wantMount(t target, n *nref, src source) {
 	}
 	a.mounts = append(a.mounts, wantMount{src: src, path: n.mountPath, secret: n.r.Secret, items: n.items,
 		hasMode: n.hasMode, mode: n.mode, optional: n.r.Optional})
+}
+
+// wantPlainMount records an Extras' mount p, unless an identical mount is already wanted at
+// its path; any other mount wanted there is an error.
+func (a *applier) wantPlainMount(t target, p *corev1.VolumeMount, src source) {
+	if i := a.wantedMount.find(len(a.mounts), p.MountPath, func(i int) string { return a.mounts[i].path }); i >= 0 {
+		if m := &a.mounts[i]; m.plain == nil || !equality.Semantic.DeepEqual(*m.plain, *p) {
+			a.errs = append(a.errs, field.Forbidden(sourcePath(src), fmt.Sprintf(
+				"container %q: %s mounts %s at %q, where %s mounts %s",
+				t.name, describeSource(src), describeMount(p), p.MountPath, describeSource(m.src), m.describe())))
+		}
+		return
+	}
+	a.mounts = append(a.mounts, wantMount{src: src, path: p.MountPath, plain: p})
 }
 
 // settleMounts merges the items that wantMount set aside for long lists.
@@ -151,8 +168,16 @@ func (a *applier) applyMounts(c *corev1.Container, t target) {
 	orig := len(c.VolumeMounts)
 	for i := range a.mounts {
 		w := &a.mounts[i]
-		name, hash, exists := a.volumeFor(w)
-		ours := corev1.VolumeMount{Name: name, ReadOnly: true, MountPath: w.path}
+		var name string
+		var hash uint64
+		exists := true // an Extras' mount names a volume of the pod or of the Extras
+		var ours corev1.VolumeMount
+		if w.plain != nil {
+			w.plain.DeepCopyInto(&ours)
+		} else {
+			name, hash, exists = a.volumeFor(w)
+			ours = corev1.VolumeMount{Name: name, ReadOnly: true, MountPath: w.path}
+		}
 		idx := a.hasMount.find(orig, w.path, func(k int) string { return c.VolumeMounts[k].MountPath })
 		switch {
 		case idx < 0:
@@ -224,6 +249,11 @@ func (a *applier) addedSame(w *wantMount) *addedVolume {
 }
 
 func (a *applier) userVolume(name string) *corev1.Volume {
+	if len(a.extraVols) > 0 {
+		if v, _ := a.extrasVolume(name); v != nil {
+			return v
+		}
+	}
 	vs := a.src.Volumes
 	if i := a.podVolume.find(len(vs), name, func(i int) string { return vs[i].Name }); i >= 0 {
 		return &vs[i]

@@ -2,34 +2,295 @@ package inject
 
 import (
 	"errors"
+	"fmt"
 
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
+// objectConfig holds ApplyObject's options.
+type objectConfig struct {
+	paths    []templatePaths        // WithTemplatePaths, in order
+	selected func(path string) bool // WithTemplates; nil selects every template
+
+	// containersChecked: the refs' container names were checked across the object's
+	// templates (a name need not be in every one), so applyTo does not check them again.
+	containersChecked bool
+}
+
+// WithTemplates makes ApplyObject inject into the pod templates for which selected returns
+// true, and leave the others as they are. selected is given each template's path in the
+// object, as errors print it: "spec.template" (a Deployment), "spec.jobTemplate.spec.template"
+// (a CronJob), "" (a Pod), "spec.pytorchReplicaSpecs.Worker.template" (a map value is a field),
+// "spec.replicatedJobs[1].template.spec.template" (a list element has its index). To reach only
+// the Workers of a PyTorchJob:
+//
+//	inject.WithTemplates(func(path string) bool {
+//		return path == "spec.pytorchReplicaSpecs.Worker.template"
+//	})
+//
+// The refs' Containers still select containers inside the selected templates. The last
+// WithTemplates given counts; without one, every template is selected.
+func WithTemplates(selected func(path string) bool) Option {
+	return optionFunc(func(c config) config { c.obj.selected = selected; return c })
+}
+
 // ApplyObject returns a copy of obj, a workload, in which every pod template has the refs
-// applied as ApplyTemplate applies them.
+// applied as ApplyTemplate applies them; obj is never modified and the copy shares no memory
+// with it.
 //
-// STUB (phase 0): not implemented yet.
+// obj is a typed *corev1.Pod, *corev1.PodTemplate, *corev1.ReplicationController,
+// *appsv1.Deployment, *appsv1.StatefulSet, *appsv1.DaemonSet, *appsv1.ReplicaSet, *batchv1.Job
+// or *batchv1.CronJob, and the result has obj's type; or an *unstructured.Unstructured of one
+// of those kinds or of a kind whose templates the library knows (JobSet, the Kubeflow training
+// jobs PyTorchJob, TFJob, MPIJob, XGBoostJob, PaddleJob, JAXJob and MXJob, RayCluster, RayJob,
+// RayService, LeaderWorkerSet, Volcano's Job, Knative's Service and Configuration) or that
+// WithTemplatePaths describes, and the result is an *unstructured.Unstructured.
+//
+// An unstructured object keeps everything it had: ApplyObject reads each template as a
+// corev1.PodTemplateSpec, applies the refs, and writes back into a copy of the object only
+// what changed (the new env vars, mounts, volumes…), so fields corev1 does not know survive,
+// numbers keep their type (int64 or float64), and no zero value ("resources: {}",
+// "creationTimestamp: null") appears where there was none.
+//
+// Errors have the object's own paths, e.g.
+// "spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].env[3]", and come from every
+// template at once (a problem every template shares is reported once). A container a ref names
+// must be in at least one of the selected templates; a template without it simply does not get
+// that ref. An object without a pod template, a kind the library does not know, or a path
+// that leads to something other than a template is an error; a template path that is absent
+// in the object (a RayCluster without worker groups) is not. WithTemplates selects templates.
+//
+// ApplyObject is deterministic, and idempotent as Apply is. Errors are a
+// k8s.io/apimachinery utilerrors.Aggregate of *field.Error, except for an object of a type
+// ApplyObject does not take.
 func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (runtime.Object, error) {
-	return nil, errors.New("inject: ApplyObject: STUB, not implemented yet")
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			cfg = o.apply(cfg)
+		}
+	}
+	oc := cfg.obj
+	tpl := func(src *corev1.PodTemplateSpec, at *field.Path, dst *corev1.PodTemplateSpec) error {
+		out, err := oc.applyTemplates([]site{{at: at, t: src}}, refs, opts)
+		if err != nil {
+			return err
+		}
+		out[0].DeepCopyInto(dst)
+		return nil
+	}
+	spec := field.NewPath("spec")
+	switch o := obj.(type) {
+	case *unstructured.Unstructured:
+		if o == nil {
+			break
+		}
+		u, err := oc.applyUnstructured(o, refs, opts)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return u, nil
+	case *corev1.Pod:
+		if o == nil {
+			break
+		}
+		if oc.selected != nil && !oc.selected("") {
+			return o.DeepCopy(), nil
+		}
+		return ApplyPod(o, refs, opts...)
+	case *corev1.PodTemplate:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Template, field.NewPath("template"), &out.Template))
+	case *corev1.ReplicationController:
+		if o == nil {
+			break
+		}
+		if o.Spec.Template == nil {
+			return nil, field.ErrorList{field.Required(spec.Child("template"), "a ReplicationController needs a pod template")}.ToAggregate()
+		}
+		c := *o
+		c.Spec.Template = nil
+		out := c.DeepCopy()
+		out.Spec.Template = new(corev1.PodTemplateSpec)
+		return done(out, tpl(o.Spec.Template, spec.Child("template"), out.Spec.Template))
+	case *appsv1.Deployment:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
+	case *appsv1.StatefulSet:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
+	case *appsv1.DaemonSet:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
+	case *appsv1.ReplicaSet:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
+	case *batchv1.Job:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
+	case *batchv1.CronJob:
+		if o == nil {
+			break
+		}
+		c := *o
+		c.Spec.JobTemplate.Spec.Template = corev1.PodTemplateSpec{}
+		out := c.DeepCopy()
+		return done(out, tpl(&o.Spec.JobTemplate.Spec.Template,
+			spec.Child("jobTemplate", "spec", "template"), &out.Spec.JobTemplate.Spec.Template))
+	case nil:
+	default:
+		return nil, fmt.Errorf("inject: ApplyObject does not take a %T; it takes Pods, PodTemplates, "+
+			"ReplicationControllers, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs "+
+			"and *unstructured.Unstructured", obj)
+	}
+	return nil, errors.New("inject: ApplyObject: the object is nil")
 }
 
-// WithTemplatePaths tells ApplyObject where the pod templates of objects of kind gk are: dotted
-// field names from the object's root to a PodTemplateSpec, "[*]" for every element of a list
-// and "*" for every value of a map, e.g. "spec.replicatedJobs[*].template.spec.template".
-//
-// STUB (phase 0): not implemented yet.
-func WithTemplatePaths(gk schema.GroupKind, paths ...string) Option {
-	return optionFunc(func(c config) config { return c })
+// done returns out, or only the error if there is one.
+func done(out runtime.Object, err error) (runtime.Object, error) {
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// PatchObject returns the RFC 6902 JSON Patch that turns before into after, two versions of
-// one object, typed or unstructured, with paths relative to the object.
-//
-// STUB (phase 0): not implemented yet.
-func PatchObject(before, after runtime.Object) ([]byte, error) {
-	return nil, errors.New("inject: PatchObject: STUB, not implemented yet")
+// site is one pod template of an object and its path (nil: the object itself).
+type site struct {
+	at *field.Path
+	t  *corev1.PodTemplateSpec
+}
+
+func (s site) path() string {
+	if s.at == nil {
+		return ""
+	}
+	return s.at.String()
+}
+
+// specPath is the path of the template's spec, as applyTemplate takes it.
+func (s site) specPath() *field.Path {
+	if s.at == nil {
+		return nil
+	}
+	return s.at.Child("spec")
+}
+
+// applyTemplates applies the refs to the selected templates of one object; the result has an
+// entry for each site, nil where the template is not selected. Container names are checked
+// across the selected templates: a name that none of them has is an error, once.
+func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts []Option) ([]*corev1.PodTemplateSpec, error) {
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			cfg = o.apply(cfg)
+		}
+	}
+	sel := make([]bool, len(sites))
+	var errs field.ErrorList
+	var missing map[string]int // a container error's text -> how many templates have it
+	var first field.ErrorList  // the container errors of the first selected template
+	n := 0
+	for i, s := range sites {
+		if oc.selected != nil && !oc.selected(s.path()) {
+			continue
+		}
+		sel[i] = true
+		n++
+		ce := validateContainers(&s.t.Spec, refs, cfg.extras)
+		if n == 1 {
+			first = ce
+		}
+		for _, e := range ce {
+			if missing == nil {
+				missing = map[string]int{}
+			}
+			missing[e.Error()]++
+		}
+	}
+	for _, e := range first {
+		if missing[e.Error()] == n {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	opts = append(opts[:len(opts):len(opts)], optionFunc(func(c config) config { c.obj.containersChecked = true; return c }))
+	out := make([]*corev1.PodTemplateSpec, len(sites))
+	for i, s := range sites {
+		if !sel[i] {
+			continue
+		}
+		t, err := applyTemplate(s.t, refs, opts, s.specPath())
+		if err != nil {
+			errs = append(errs, fieldErrors(err, s.at)...)
+			continue
+		}
+		out[i] = t
+	}
+	if len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	for i, s := range sites {
+		if !sel[i] {
+			out[i] = s.t.DeepCopy()
+		}
+	}
+	return out, nil
+}
+
+// fieldErrors flattens what applyTemplate returned into field errors.
+func fieldErrors(err error, at *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	var agg utilerrors.Aggregate
+	if !errors.As(err, &agg) {
+		return field.ErrorList{field.InternalError(at, err)}
+	}
+	for _, e := range agg.Errors() {
+		var fe *field.Error
+		if errors.As(e, &fe) {
+			errs = append(errs, fe)
+		} else {
+			errs = append(errs, field.InternalError(at, e))
+		}
+	}
+	return errs
 }

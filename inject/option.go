@@ -41,13 +41,13 @@ func (p ConflictPolicy) String() string {
 	return "ConflictPolicy(" + strconv.Itoa(int(p)) + ")"
 }
 
-// config is what the options set.
+// config is what the options set. Each option adds its own field (or appends to a list),
+// so options combine in any order.
 type config struct {
 	policy ConflictPolicy
 	noInit bool
-	env    []corev1.EnvVar
-
-	stubExtras bool // STUB: an Extras field other than Env was given
+	extras []secretspec.Extras // WithExtras and WithEnv, in the order given: paths "extras[i]"
+	obj    objectConfig        // ApplyObject's options (object.go)
 }
 
 type optionFunc func(config) config
@@ -60,38 +60,34 @@ func WithConflictPolicy(p ConflictPolicy) Option {
 	return optionFunc(func(c config) config { c.policy = p; return c })
 }
 
-// WithInitContainers says whether refs that name no container also reach the init containers
-// (the default, true). An init container a ref names explicitly always receives it. Ephemeral
-// containers never receive secrets.
+// WithInitContainers says whether refs and Extras that name no container also reach the init
+// containers (the default, true). An init container a ref names explicitly always receives it.
+// Ephemeral containers never receive secrets, and the init containers of Extras receive
+// nothing but what they were given.
 func WithInitContainers(on bool) Option {
 	return optionFunc(func(c config) config { c.noInit = !on; return c })
 }
 
 // WithEnv adds plain variables to every container the refs without a container list reach
-// (all containers, and init containers unless WithInitContainers(false)). They are appended
-// after the refs' variables, in the order given; several WithEnv options add up.
-// A variable the pod already has with different content is a conflict, handled by the
-// ConflictPolicy; two different variables of one name among the refs and WithEnv are an error.
+// (all containers, and init containers unless WithInitContainers(false)). It is exactly
+// WithExtras(secretspec.Extras{Env: vars}): the variables are appended after the refs'
+// variables, in the order given, and their paths in errors are "extras[i].env[j]".
 func WithEnv(vars ...corev1.EnvVar) Option {
-	return optionFunc(func(c config) config {
-		// a new backing array each time: options may be reused by many Apply calls
-		c.env = append(c.env[:len(c.env):len(c.env)], vars...)
-		return c
-	})
+	return WithExtras(secretspec.Extras{Env: vars})
 }
 
-// WithExtras adds what a pod needs beside its refs (see secretspec.Extras). WithEnv(v...) is
-// WithExtras(secretspec.Extras{Env: v}).
-//
-// STUB (phase 0): only Env is applied; the other fields are refused until the Extras mechanism
-// lands.
+// WithExtras adds what a pod needs beside its refs (see secretspec.Extras): plain variables
+// and volume mounts for the containers x.Containers names (nil: every container refs without
+// a container list reach), volumes, fetcher init containers placed before the pod's own, and
+// annotations on the Pod or pod template. Several WithExtras (and WithEnv) options add up, in
+// order; the i-th is "extras[i]" in errors. Each is validated like refs (Extras.Validate and
+// against the pod), and applied through the same steps: an identical existing entry is left
+// alone, a different one is a conflict for the ConflictPolicy. x is read, never modified, and
+// what Apply returns shares no memory with it.
 func WithExtras(x secretspec.Extras) Option {
 	return optionFunc(func(c config) config {
-		c.env = append(c.env[:len(c.env):len(c.env)], x.Env...)
-		x.Env = nil
-		if !x.IsZero() {
-			c.stubExtras = true
-		}
+		// a new backing array each time: options may be reused by many Apply calls
+		c.extras = append(c.extras[:len(c.extras):len(c.extras)], x)
 		return c
 	})
 }

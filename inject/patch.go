@@ -67,10 +67,10 @@ func (d *differ) spec(a, b *corev1.PodSpec) {
 	if !reflect.DeepEqual(ra, rb) {
 		d.json(p, ra, rb)
 	}
-	diffList(d, p+"/initContainers", true, a.InitContainers, b.InitContainers, diffContainer)
-	diffList(d, p+"/containers", false, a.Containers, b.Containers, diffContainer)
-	diffList(d, p+"/volumes", true, a.Volumes, b.Volumes, diffJSON[corev1.Volume])
-	diffList(d, p+"/imagePullSecrets", true, a.ImagePullSecrets, b.ImagePullSecrets, diffJSON[corev1.LocalObjectReference])
+	diffList(d, p+"/initContainers", true, a.InitContainers, b.InitContainers, diffContainer, containerName)
+	diffList(d, p+"/containers", false, a.Containers, b.Containers, diffContainer, containerName)
+	diffList(d, p+"/volumes", true, a.Volumes, b.Volumes, diffJSON[corev1.Volume], volumeNameOf)
+	diffList(d, p+"/imagePullSecrets", true, a.ImagePullSecrets, b.ImagePullSecrets, diffJSON[corev1.LocalObjectReference], nil)
 }
 
 // diffContainer diffs two containers: the three lists Apply extends element by element,
@@ -90,9 +90,9 @@ func diffContainer(d *differ, p string, a, b *corev1.Container) {
 	if !reflect.DeepEqual(ra, rb) {
 		d.json(p, ra, rb)
 	}
-	diffList(d, p+"/envFrom", true, a.EnvFrom, b.EnvFrom, diffJSON[corev1.EnvFromSource])
-	diffList(d, p+"/env", true, a.Env, b.Env, diffJSON[corev1.EnvVar])
-	diffList(d, p+"/volumeMounts", true, a.VolumeMounts, b.VolumeMounts, diffJSON[corev1.VolumeMount])
+	diffList(d, p+"/envFrom", true, a.EnvFrom, b.EnvFrom, diffJSON[corev1.EnvFromSource], nil)
+	diffList(d, p+"/env", true, a.Env, b.Env, diffJSON[corev1.EnvVar], nil)
+	diffList(d, p+"/volumeMounts", true, a.VolumeMounts, b.VolumeMounts, diffJSON[corev1.VolumeMount], nil)
 }
 
 // resourcesEqual reports whether two containers' resources are identical field for field
@@ -115,10 +115,16 @@ func listEqual(a, b corev1.ResourceList) bool {
 
 func diffJSON[T any](d *differ, p string, a, b *T) { d.json(p, a, b) }
 
+func containerName(c *corev1.Container) string { return c.Name }
+func volumeNameOf(v *corev1.Volume) string     { return v.Name }
+
 // diffList diffs a typed list field at p. omitEmpty says that the field is left out of the
 // JSON when empty (else an empty list is [] and a nil one null). Elements that differ are
-// diffed by elem.
-func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(d *differ, p string, a, b *T)) {
+// diffed by elem. For a list whose elements have a name (key, else nil), elements inserted
+// as one block before the end (fetcher init containers before the pod's own) are added at
+// their index and the elements after them diffed with their own, instead of every element
+// being diffed with the one that used to be at its index.
+func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(d *differ, p string, a, b *T), key func(*T) string) {
 	aIn, bIn := !omitEmpty || len(a) > 0, !omitEmpty || len(b) > 0
 	aArr, bArr := len(a) > 0 || (!omitEmpty && a != nil), len(b) > 0 || (!omitEmpty && b != nil)
 	switch {
@@ -138,6 +144,23 @@ func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(d 
 		}
 		return
 	}
+	if at, ok := insertedBlock(a, b, key); ok {
+		k := len(b) - len(a)
+		for i := 0; i < at; i++ {
+			if !reflect.DeepEqual(&a[i], &b[i]) {
+				elem(d, p+"/"+strconv.Itoa(i), &a[i], &b[i])
+			}
+		}
+		for i := at; i < at+k; i++ {
+			d.opValue("add", p+"/"+strconv.Itoa(i), &b[i])
+		}
+		for i := at; i < len(a); i++ {
+			if !reflect.DeepEqual(&a[i], &b[i+k]) {
+				elem(d, p+"/"+strconv.Itoa(i+k), &a[i], &b[i+k])
+			}
+		}
+		return
+	}
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
 		if !reflect.DeepEqual(&a[i], &b[i]) {
@@ -150,6 +173,28 @@ func diffList[T any](d *differ, p string, omitEmpty bool, a, b []T, elem func(d 
 	for i := len(a) - 1; i >= n; i-- {
 		d.op("remove", p+"/"+strconv.Itoa(i))
 	}
+}
+
+// insertedBlock reports whether b is a with a block of elements inserted at index at < len(a),
+// judged by the elements' names: b[:at] and a[:at] have the same names, and so do b[at+k:] and
+// a[at:], where k is the block's length.
+func insertedBlock[T any](a, b []T, key func(*T) string) (at int, ok bool) {
+	if key == nil || len(b) <= len(a) {
+		return 0, false
+	}
+	for at < len(a) && key(&a[at]) == key(&b[at]) {
+		at++
+	}
+	if at == len(a) {
+		return 0, false // appended at the end: the plain diff does that
+	}
+	k := len(b) - len(a)
+	for i := at; i < len(a); i++ {
+		if key(&a[i]) != key(&b[i+k]) {
+			return 0, false
+		}
+	}
+	return at, true
 }
 
 // json diffs two typed values through their JSON trees.
@@ -239,7 +284,7 @@ func (d *differ) tree(p string, x, y any) {
 	d.opValue("replace", p, y)
 }
 
-func sortedKeys(m map[string]any) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

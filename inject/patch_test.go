@@ -53,6 +53,13 @@ func TestPatch(t *testing.T) {
 		{"containers null", func(p *corev1.Pod) {
 			p.Spec.Containers = nil
 		}, `[{"op":"replace","path":"/spec/containers","value":null}]`},
+		{"init containers inserted before the pod's own", func(p *corev1.Pod) {
+			p.Spec.InitContainers = []corev1.Container{{Name: "f1"}, {Name: "f2"}, {Name: "own"}}
+		}, `[{"op":"add","path":"/spec/initContainers","value":[{"name":"f1","resources":{}},{"name":"f2","resources":{}},{"name":"own","resources":{}}]}]`},
+		{"containers inserted in the middle, the ones after diffed with their own", func(p *corev1.Pod) {
+			p.Spec.Containers = []corev1.Container{{Name: "new"}, p.Spec.Containers[0]}
+			p.Spec.Containers[1].Env = append(p.Spec.Containers[1].Env, corev1.EnvVar{Name: "B"})
+		}, `[{"op":"add","path":"/spec/containers/0","value":{"name":"new","resources":{}}},{"op":"add","path":"/spec/containers/1/env/-","value":{"name":"B"}}]`},
 		{"other spec field", func(p *corev1.Pod) {
 			p.Spec.NodeName = "n1"
 		}, `[{"op":"add","path":"/spec/nodeName","value":"n1"}]`},
@@ -122,6 +129,11 @@ func TestPatchAnyPair(t *testing.T) {
 		}
 		if c.intn(3) == 0 {
 			after.Spec.Containers = nil
+		}
+		if c.intn(2) == 0 {
+			// fetchers put before the init containers, and the pod's volumes at the front
+			after.Spec.InitContainers = append([]corev1.Container{{Name: "fetch-" + pick(c, "a", "b")}}, before.DeepCopy().Spec.InitContainers...)
+			after.Spec.Volumes = append([]corev1.Volume{{Name: "fetched"}}, after.Spec.Volumes...)
 		}
 		patch, err := Patch(before, after)
 		if err != nil {

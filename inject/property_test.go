@@ -14,7 +14,7 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-// TestProperties checks, over generated pods and refs, that Apply is pure, deterministic
+// TestProperties checks, over generated pods, refs and Extras, that Apply is pure, deterministic
 // and idempotent, that its output is a valid pod, that it never prints a literal value,
 // and that Patch turns the input into the output.
 func TestProperties(t *testing.T) {
@@ -25,7 +25,8 @@ func TestProperties(t *testing.T) {
 		pod := genPod(c)
 		refs := genRefs(c, seed%2 == 1)
 		opts := genPolicy(c)
-		if checkProperties(t, seed, pod, refs, opts) {
+		extras := genExtras(c, seed%2 == 1)
+		if checkProperties(t, seed, pod, refs, extras, opts) {
 			ok++
 		} else {
 			failed++
@@ -39,10 +40,18 @@ func TestProperties(t *testing.T) {
 
 // checkProperties runs Apply on one input and checks every property; it reports whether
 // Apply succeeded.
-func checkProperties(t *testing.T, seed int64, pod *corev1.Pod, refs []secretspec.Ref, opts []Option) bool {
+func checkProperties(t *testing.T, seed int64, pod *corev1.Pod, refs []secretspec.Ref, extras []secretspec.Extras, opts []Option) bool {
 	t.Helper()
 	podBefore := pod.DeepCopy()
 	refsBefore := deepCopyRefs(refs)
+	extrasBefore := deepCopyExtras(extras)
+	opts = append(opts[:len(opts):len(opts)], extrasOptions(extras)...)
+	checkExtras := func(what string) {
+		t.Helper()
+		if diff := cmp.Diff(extrasBefore, extras); diff != "" {
+			t.Fatalf("seed %d: %s (-before +after):\n%s", seed, what, diff)
+		}
+	}
 
 	out, err := ApplyPod(pod, refs, opts...)
 	if diff := cmp.Diff(podBefore, pod); diff != "" {
@@ -51,6 +60,7 @@ func checkProperties(t *testing.T, seed int64, pod *corev1.Pod, refs []secretspe
 	if diff := cmp.Diff(refsBefore, refs); diff != "" {
 		t.Fatalf("seed %d: ApplyPod modified its refs (-before +after):\n%s", seed, diff)
 	}
+	checkExtras("ApplyPod modified its Extras")
 	if err != nil {
 		if strings.Contains(err.Error(), "literal-value-do-not-print") {
 			t.Fatalf("seed %d: the error prints a literal env value", seed)
@@ -103,6 +113,7 @@ func checkProperties(t *testing.T, seed int64, pod *corev1.Pod, refs []secretspe
 	if diff := cmp.Diff(refsBefore, refs); diff != "" {
 		t.Fatalf("seed %d: the output shares memory with the refs (-before +after):\n%s", seed, diff)
 	}
+	checkExtras("the output shares memory with the Extras")
 	return true
 }
 

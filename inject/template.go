@@ -10,7 +10,7 @@ import (
 )
 
 // ApplyTemplate is Apply for a pod template, as workloads hold them: the result is a copy of t
-// whose spec is what Apply makes of t.Spec. Errors about containers have paths relative to the
+// whose spec is what Apply makes of t.Spec and whose annotations have the Extras' annotations. Errors about containers have paths relative to the
 // template ("spec.containers[0].env[1]"); t is never modified.
 func ApplyTemplate(t *corev1.PodTemplateSpec, refs []secretspec.Ref, opts ...Option) (*corev1.PodTemplateSpec, error) {
 	if t == nil {
@@ -23,9 +23,8 @@ func ApplyTemplate(t *corev1.PodTemplateSpec, refs []secretspec.Ref, opts ...Opt
 // object (nil: "spec", the template's own).
 func applyTemplate(t *corev1.PodTemplateSpec, refs []secretspec.Ref, opts []Option, at *field.Path) (*corev1.PodTemplateSpec, error) {
 	out := new(corev1.PodTemplateSpec)
-	if err := applyTo(&out.Spec, &t.Spec, refs, opts, at); err != nil {
+	if err := applyTo(&out.Spec, &t.Spec, &out.ObjectMeta, &t.ObjectMeta, refs, opts, at); err != nil {
 		return nil, err
 	}
-	t.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
 	return out, nil
 }

@@ -143,10 +143,10 @@ type envKind uint8
 const (
 	envSecret  envKind = iota // valueFrom.secretKeyRef
 	envLiteral                // value (GIT_SSH_COMMAND)
-	envPlain                  // a WithEnv variable, as given
+	envPlain                  // an Extras (or WithEnv) variable, as given
 )
 
-// wantEnv is a variable a ref or WithEnv wants in a container.
+// wantEnv is a variable a ref or an Extras wants in a container.
 type wantEnv struct {
 	name     string
 	src      source
@@ -167,9 +167,10 @@ type wantEnvFrom struct {
 }
 
 // wantMount is a secret volume a container wants at path: the merge of every ref that
-// mounts the same Secret there.
+// mounts the same Secret there; or, when plain is set, an Extras' mount, as given.
 type wantMount struct {
 	src      source
+	plain    *corev1.VolumeMount
 	path     string
 	secret   string
 	items    []corev1.KeyToPath
@@ -179,8 +180,18 @@ type wantMount struct {
 	optional bool
 }
 
-// source names where a wanted entry comes from: a ref index, or a WithEnv index.
+// source names where a wanted entry comes from: refs[ref], or extras[ref].<list>[item].
 type source struct {
-	ref     int
-	withEnv bool
+	ref  int
+	list extrasList
+	item int
 }
+
+// extrasList is the list of an Extras a wanted entry comes from; fromRef is a ref.
+type extrasList uint8
+
+const (
+	fromRef extrasList = iota
+	fromExtrasEnv
+	fromExtrasMounts
+)

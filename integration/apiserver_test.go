@@ -24,7 +24,10 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateController", testPropagateController},
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
+		{"PropagateRecreate", testPropagateRecreate},
 		{"ExamplePods", testExamplePods},
+		// After ExamplePods: both use namespace runai, which ExamplePods creates.
+		{"PropagateMemory", testPropagateMemory},
 		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
 	} {

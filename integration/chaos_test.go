@@ -36,7 +36,7 @@ const (
 // chaosRetypeFixed says whether propagate recreates the copies of a source that was deleted and
 // created again with another type (issue #12, item 1). Until it does, the scenario and the
 // churn operation that does it are skipped.
-const chaosRetypeFixed = false
+const chaosRetypeFixed = true
 
 // chaosStaleReleaseFixed says whether a propagate Controller that lost the Lease stops writing
 // at once and never clears a Lease another replica holds. Today it does neither: with

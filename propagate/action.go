@@ -7,8 +7,9 @@ type Action string
 const (
 	// Created means the copy was missing and was created.
 	Created Action = "created"
-	// Updated means the copy differed from the source and was rewritten (for an immutable
-	// copy with RecreateImmutable: deleted and created again).
+	// Updated means the copy differed from the source and was rewritten: updated in place,
+	// or deleted and created again where the API server does not allow the update (a changed
+	// type; an immutable copy, with RecreateImmutable).
 	Updated Action = "updated"
 	// Unchanged means the copy already equals the source.
 	Unchanged Action = "unchanged"

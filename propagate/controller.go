@@ -37,8 +37,8 @@ const controllerWorkers = 2
 // Remove when the source is deleted or loses its opt-in label. Its informers see only the
 // sources (SourceNamespace and SourceSelector), the copies podsecrets made of them (label
 // selector on LabelManagedBy and LabelSourceNamespace) and namespaces. Failed namespaces are
-// retried with a rate-limited work queue; conflicts and skips wait for the next event or
-// SourceResync.
+// retried with a rate-limited work queue; conflicts, skips and writes the API server refused
+// as invalid are logged once and wait for the next event or SourceResync.
 type Controller struct {
 	client kubernetes.Interface
 	cfg    ControllerConfig
@@ -281,15 +281,26 @@ func (c *Controller) outcome(log logr.Logger, what string, report *Report, err e
 	if len(report.Results) > 0 {
 		log.V(1).Info(what, "summary", report.Summary())
 	}
+	retry := false
 	for _, r := range report.Results {
-		if r.Action == Conflict || r.Action == Skipped {
+		switch {
+		case r.Action == Conflict || r.Action == Skipped || r.Action == Failed && !mayHeal(r.Err):
 			log.Info(what+": namespace not written", "namespace", r.Namespace, "action", string(r.Action), "reason", r.Err.Error())
+		case r.Action == Failed:
+			retry = true
 		}
 	}
-	if report.Count(Failed) > 0 {
+	if retry {
 		return err
 	}
 	return nil
+}
+
+// mayHeal reports whether running the same write again can succeed. A write the API server
+// refused as invalid (422) fails the same way until the source or the copy changes, and
+// either change is an event that syncs the source again.
+func mayHeal(err error) bool {
+	return !apierrors.IsInvalid(err)
 }
 
 // secretOf unwraps informer objects, tombstones included.

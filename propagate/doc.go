@@ -21,7 +21,8 @@
 //
 // One Sync makes exactly three reads, whatever the number of namespaces: GET the source, LIST
 // namespaces, and LIST Secrets in all namespaces with fieldSelector metadata.name=<name> (the
-// pages of one LIST count as one), plus one GET for each retry after a write conflict. Remove
+// pages of one LIST count as one), plus one GET for each retry after a write conflict; a
+// recreate adds a delete and a create, never a read. Remove
 // makes one read, the LIST of Secrets. Writes happen only where a copy is missing, stale or
 // no longer selected, on a bounded pool of workers (Concurrency, default 8). Updates retry on
 // conflict with retry.RetryOnConflict. A cancelled ctx stops the run promptly: namespaces that
@@ -47,18 +48,49 @@
 // A Secret is one of "our" copies of a source when it carries LabelManagedBy, and its
 // LabelSourceNamespace and AnnotationSourceName name that source. A differing
 // AnnotationSourceUID means the source was deleted and created again: the copy is still ours
-// and is rewritten. Whether a copy is stale is decided by hashing its live type, data,
+// and is rewritten (recreated if its type changed), since a source is known by its namespace
+// and name, and treating old copies as someone else's would leave them stale for ever. A
+// copy that was deleted and replaced by a Secret without our marks is not ours: Conflict.
+// A namespace deleted and created again holds no copy, and gets a new one. Whether a copy is stale is decided by hashing its live type, data,
 // immutable flag and tree annotation, never by trusting its stored AnnotationContentHash. The
 // hash is an HMAC-SHA256 keyed with the source's UID; it is readable by whoever may read the
 // copy, who may read its data anyway.
 //
+// # Rewriting a copy: update, or delete and create
+//
+// A stale copy is updated in place when the API server allows it, and deleted and created
+// again when it does not. Which one is decided in one place from the API server's own update
+// rules for Secrets (ValidateSecretUpdate): a Secret's type never changes, and an immutable
+// Secret stays immutable and keeps its data. So a copy is recreated when the source was
+// deleted and created again with another type (Opaque, then kubernetes.io/basic-auth), and
+// when an immutable copy would have to change or stop being immutable. Both are reported
+// Updated. The delete carries the copy's UID and resourceVersion as preconditions, so a
+// Secret that replaced the copy in the meantime is never deleted: the write conflicts, the
+// namespace is read again and decided again (typically a Conflict). Between the delete and
+// the create the copy is briefly absent; a pod started in that moment waits for it, as for
+// any missing Secret.
+//
+// RecreateImmutable governs immutable copies only: without it, an immutable copy that would
+// need recreating is left alone and reported Skipped, whatever made it stale, a changed type
+// included (the kubelet never re-reads an immutable Secret, so running pods keep the old
+// content; recreating one is the caller's decision). A mutable copy whose type changed is
+// always recreated: its type can only differ because the source itself was recreated, and
+// the copy is ours.
+//
+// A write the API server refuses as invalid (422) for a reason these rules do not foresee,
+// such as an admission policy, is reported Failed with the server's reason, once: it is
+// never retried unchanged, never turned into a delete, and a Controller does not requeue it
+// (the next change of the source or the copy syncs again, as does SourceResync).
+//
 // What Sync reports for each namespace:
 //
-//	copy created / rewritten / already equal          Created / Updated / Unchanged
+//	copy created / rewritten or recreated / equal     Created / Updated / Unchanged
 //	our copy in a namespace no longer selected        Pruned (Deleted for Remove); Skipped with NoPrune
 //	same-name Secret that is not our copy             Conflict, left untouched; Err is a *ConflictError
-//	terminating namespace; missing name in Names      Skipped, Err says why
-//	stale immutable copy without RecreateImmutable    Skipped, Err says to opt in
+//	terminating namespace (when listed or written);   Skipped, Err says why
+//	  missing name in Names
+//	immutable copy to recreate, no RecreateImmutable  Skipped, Err says what differs and to opt in
+//	write refused as invalid                          Failed, Err says so and wraps the API error
 //	API error; not reached before ctx ended           Failed, Err is the error / ctx.Err()
 //
 // The source's own namespace never appears in a Report. Sources of type

@@ -49,7 +49,10 @@ func Concurrency(n int) Option { return optionFunc(func(o *options) { o.concurre
 func NoPrune() Option { return optionFunc(func(o *options) { o.noPrune = true }) }
 
 // RecreateImmutable lets Sync delete and create again an immutable copy that differs from its
-// source. Without it such a copy is left alone and reported Skipped.
+// source (in data, type or immutability). Without it such a copy is left alone and reported
+// Skipped. It is about immutable copies only: a mutable copy whose type differs from the
+// source's (the source was recreated with another type) is always recreated, since the API
+// server cannot update it in place.
 func RecreateImmutable() Option {
 	return optionFunc(func(o *options) { o.recreateImmutable = true })
 }

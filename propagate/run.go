@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
 )
@@ -46,44 +47,69 @@ const (
 	opRecreate
 )
 
+// String names the write for messages.
+func (o op) String() string {
+	switch o {
+	case opCreate:
+		return "create"
+	case opUpdate:
+		return "update"
+	case opDelete:
+		return "delete"
+	case opRecreate:
+		return "delete and create"
+	}
+	return "no write"
+}
+
 var secretsResource = schema.GroupResource{Resource: "secrets"}
 
-// decide says what to do in w's namespace, given w.live as it is now.
-func (r *runner) decide(w work) (op, Action, error) {
+// decision is what a namespace needs: the write, the action it reports, the reason for an
+// action that writes nothing, and for a recreate what the API server would refuse.
+type decision struct {
+	op      op
+	action  Action
+	err     error
+	refusal field.ErrorList
+}
+
+// decide says what to do in w's namespace, given w.live as it is now. A copy that differs
+// from the source is updated in place unless updateRefusal says the API server would refuse
+// that; then it is deleted and created again, which for an immutable copy needs
+// RecreateImmutable.
+func (r *runner) decide(w work) decision {
 	if w.skip != nil {
-		return opNone, Skipped, w.skip
+		return decision{action: Skipped, err: w.skip}
 	}
 	if w.live == nil {
 		if w.selected && !r.remove {
-			return opCreate, Created, nil
+			return decision{op: opCreate, action: Created}
 		}
-		return opNone, r.goneAction(), nil
+		return decision{action: r.goneAction()}
 	}
 	if !owns(r.source, w.live) {
-		return opNone, Conflict, &ConflictError{Namespace: w.ns, Name: r.source.Name, Source: r.source, Owner: describeOwner(w.live)}
+		return decision{action: Conflict, err: &ConflictError{Namespace: w.ns, Name: r.source.Name, Source: r.source, Owner: describeOwner(w.live)}}
 	}
 	if r.remove {
-		return opDelete, Deleted, nil
+		return decision{op: opDelete, action: Deleted}
 	}
 	if !w.selected {
 		if r.opts.noPrune {
-			return opNone, Skipped, fmt.Errorf("namespace %q is no longer selected; its copy is kept because of NoPrune", w.ns)
+			return decision{action: Skipped, err: fmt.Errorf("namespace %q is no longer selected; its copy is kept because of NoPrune", w.ns)}
 		}
-		return opDelete, Pruned, nil
+		return decision{op: opDelete, action: Pruned}
 	}
-	if contentHash(r.src.UID, w.live) == r.hash {
-		if marksCurrent(r.src, w.live, r.hash) {
-			return opNone, Unchanged, nil
-		}
-		return opUpdate, Updated, nil // marks only: allowed on an immutable copy too
+	if contentHash(r.src.UID, w.live) == r.hash && marksCurrent(r.src, w.live, r.hash) {
+		return decision{action: Unchanged}
 	}
-	if w.live.Immutable != nil && *w.live.Immutable {
-		if !r.opts.recreateImmutable {
-			return opNone, Skipped, fmt.Errorf("copy in namespace %q is immutable and differs from the source; opt in with RecreateImmutable to delete and recreate it", w.ns)
-		}
-		return opRecreate, Updated, nil
+	refusal := updateRefusal(w.live, r.src)
+	if len(refusal) == 0 {
+		return decision{op: opUpdate, action: Updated} // content, or only marks (allowed on an immutable copy too)
 	}
-	return opUpdate, Updated, nil
+	if isImmutable(w.live) && !r.opts.recreateImmutable {
+		return decision{action: Skipped, err: fmt.Errorf("copy in namespace %q is immutable and differs from the source (%v); opt in with RecreateImmutable to delete and recreate it", w.ns, refusal.ToAggregate())}
+	}
+	return decision{op: opRecreate, action: Updated, refusal: refusal}
 }
 
 func (r *runner) goneAction() Action {
@@ -99,13 +125,13 @@ func (r *runner) run(ctx context.Context, works []work) *Report {
 	results := make([]Result, len(works))
 	jobs := make(chan int, len(works))
 	for i, w := range works {
-		o, a, err := r.decide(w)
-		if o == opNone {
-			results[i] = Result{Namespace: w.ns, Action: a, Err: err}
+		d := r.decide(w)
+		if d.op == opNone {
+			results[i] = Result{Namespace: w.ns, Action: d.action, Err: d.err}
 			continue
 		}
 		if r.opts.dryRun {
-			results[i] = Result{Namespace: w.ns, Action: a}
+			results[i] = Result{Namespace: w.ns, Action: d.action}
 			continue
 		}
 		jobs <- i
@@ -128,10 +154,11 @@ func (r *runner) run(ctx context.Context, works []work) *Report {
 }
 
 // execute brings one namespace to the wanted state, re-reading the copy after a conflict.
+// A write the API server refuses as invalid is not retried: retrying it unchanged cannot
+// succeed. A create refused because the namespace is terminating is a skip.
 func (r *runner) execute(ctx context.Context, w work) Result {
 	first := true
-	var action Action
-	var reason error
+	var d decision
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -148,21 +175,29 @@ func (r *runner) execute(ctx context.Context, w work) Result {
 			}
 		}
 		first = false
-		o, a, why := r.decide(w)
-		action, reason = a, why
-		err := r.write(ctx, o, w)
-		if apierrors.IsAlreadyExists(err) || (apierrors.IsNotFound(err) && o != opCreate && o != opRecreate) {
+		d = r.decide(w)
+		if d.op == opRecreate {
+			r.log.V(1).Info("recreating copy: the API server does not update it in place", "namespace", w.ns, "secret", r.source.Name, "refused", d.refusal.ToAggregate().Error())
+		}
+		err := r.write(ctx, d.op, w)
+		if apierrors.IsAlreadyExists(err) || (apierrors.IsNotFound(err) && d.op != opCreate && d.op != opRecreate) {
 			// Someone created or deleted the Secret since we looked: look again.
 			return apierrors.NewConflict(secretsResource, r.source.Name, err)
 		}
 		return err
 	})
-	if err != nil {
-		r.log.V(1).Info("write failed", "namespace", w.ns, "secret", r.source.Name, "error", err.Error())
-		return Result{Namespace: w.ns, Action: Failed, Err: err}
+	switch {
+	case err == nil:
+		r.log.V(2).Info("wrote copy", "namespace", w.ns, "secret", r.source.Name, "action", string(d.action))
+		return Result{Namespace: w.ns, Action: d.action, Err: d.err}
+	case apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause):
+		r.log.V(1).Info("namespace is terminating", "namespace", w.ns, "secret", r.source.Name)
+		return Result{Namespace: w.ns, Action: Skipped, Err: fmt.Errorf("namespace %q is terminating", w.ns)}
+	case apierrors.IsInvalid(err):
+		err = fmt.Errorf("the API server refused the %s as invalid; it is not retried until the source or the copy changes: %w", d.op, err)
 	}
-	r.log.V(2).Info("wrote copy", "namespace", w.ns, "secret", r.source.Name, "action", string(action))
-	return Result{Namespace: w.ns, Action: action, Err: reason}
+	r.log.V(1).Info("write failed", "namespace", w.ns, "secret", r.source.Name, "error", err.Error())
+	return Result{Namespace: w.ns, Action: Failed, Err: err}
 }
 
 // write performs o in w's namespace.

@@ -63,7 +63,7 @@
 // defaults in. Empty Items and Containers lists print nothing.
 //
 // Parse returns a *SyntaxError (what it expected, at which byte) for malformed
-// text, and the Validate errors, as a field.ErrorList aggregate, for a
+// text, and the Validate errors, as one error listing them (a utilerrors.Aggregate), for a
 // well-formed but invalid ref. For every valid r, Parse(r.String()) returns r
 // (with nil and empty slices counted equal).
 //

@@ -34,7 +34,9 @@ func ExampleParse_errors() {
 	fmt.Println(err)
 	// Output:
 	// true 14
-	// secretspec: syntax error at byte 14: expected "=" after env var name
+	// secretspec: syntax error at byte 14:
+	//	env:MYUSERNAME
+	//	              ^ expected "=" after env var name
 	// key: Required value: an env ref delivers one key
 }
 

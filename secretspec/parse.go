@@ -5,20 +5,23 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Parse reads one ref in the canonical text form (see the package
 // documentation for the grammar), e.g. "env:MYUSERNAME=my-secret/username".
 // It returns only valid refs: a *SyntaxError for malformed text, and for
 // well-formed text that names an invalid ref the Validate errors as one error
-// (a field.ErrorList aggregate). On error the Ref is the zero Ref.
+// (an apimachinery utilerrors.Aggregate of *field.Error). On error the Ref is the zero Ref.
 func Parse(s string) (Ref, error) {
 	r, serr := parse(s)
 	if serr != nil {
+		serr.Text = s
 		return Ref{}, serr
 	}
 	if errs := r.Validate(nil); len(errs) > 0 {
-		return Ref{}, errs.ToAggregate()
+		return Ref{}, errlist.From(errs)
 	}
 	return r, nil
 }

@@ -61,48 +61,48 @@ func TestParseSyntaxError(t *testing.T) {
 		in   string
 		want SyntaxError
 	}{
-		{"", SyntaxError{0, `expected ":" after the delivery (env, envFrom, mount, pull or gitSSH)`}},
-		{"my-secret", SyntaxError{9, `expected ":" after the delivery (env, envFrom, mount, pull or gitSSH)`}},
-		{"Env:A=s/k", SyntaxError{0, `unknown delivery; expected env, envFrom, mount, pull or gitSSH before ":"`}},
-		{"env:FOO", SyntaxError{7, `expected "=" after env var name`}},
-		{"env:FOO;optional", SyntaxError{7, `expected "=" after env var name`}},
-		{"env:FOO=s", SyntaxError{9, `expected "/" between secret name and key`}},
-		{"env:FOO=s/k/l", SyntaxError{11, `unexpected "/" in key (write it as %2F)`}},
-		{"env:A:B=s/k", SyntaxError{5, `unexpected ":" in env var name (write it as %3A)`}},
-		{"env:A=s=t/k", SyntaxError{7, `unexpected "=" in secret name (write it as %3D)`}},
-		{"env:A%zz=s/k", SyntaxError{5, `expected two hex digits after "%" in env var name`}},
-		{"env:A%4=s/k", SyntaxError{5, `expected two hex digits after "%" in env var name`}},
-		{"env:A=s/k%", SyntaxError{9, `expected two hex digits after "%" in key`}},
-		{"mount:my-secret", SyntaxError{15, `expected "=" after mount path`}},
-		{"mount:/a,b=s", SyntaxError{8, `unexpected "," in mount path (write it as %2C)`}},
-		{"mount:/a=s/k@", SyntaxError{12, `unexpected "@" in key (write it as %40)`}},
-		{"gitSSH:/a:b=s", SyntaxError{9, `unexpected ":" in mount path (write it as %3A)`}},
-		{"pull:a=b", SyntaxError{6, `unexpected "=" in secret name (write it as %3D)`}},
-		{"envFrom:s/k/l", SyntaxError{11, `unexpected "/" in key (write it as %2F)`}},
-		{"env:A=s/k;", SyntaxError{10, `expected an option after ";" (prefix, items, mode, optional, containers, envVar or path)`}},
-		{"env:A=s/k;;optional", SyntaxError{10, `expected an option after ";" (prefix, items, mode, optional, containers, envVar or path)`}},
-		{"env:A=s/k;secret=x", SyntaxError{10, "unknown option; expected prefix, items, mode, optional, containers, envVar or path"}},
-		{"env:A=s/k;Optional", SyntaxError{10, "unknown option; expected prefix, items, mode, optional, containers, envVar or path"}},
-		{"env:A=s/k;optional=true", SyntaxError{18, `option "optional" takes no value`}},
-		{"env:A=s/k;optional;optional", SyntaxError{19, `option "optional" given twice`}},
-		{"env:A=s/k;prefix", SyntaxError{16, `expected "=" after option "prefix"`}},
-		{"env:A=s/k;envVar=B", SyntaxError{10, `option "envVar" does not apply to env: the name goes before "="`}},
-		{"mount:/a=s;path=/b", SyntaxError{11, `option "path" does not apply to mount: the mount path goes before "="`}},
-		{"gitSSH:s;path=/b", SyntaxError{9, `option "path" does not apply to gitSSH: the mount path goes before "="`}},
-		{"mount:/a=s;mode=", SyntaxError{16, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;mode=0644x", SyntaxError{20, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;mode=0o644", SyntaxError{17, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;mode=-1", SyntaxError{16, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;mode=0777777777777", SyntaxError{16, "file mode out of range; expected an octal mode from 0 to 0777"}},
-		{"mount:/a=s;items=", SyntaxError{17, `expected ":" between item key and path`}},
-		{"mount:/a=s;items=a:b,c", SyntaxError{22, `expected ":" between item key and path`}},
-		{"mount:/a=s;items=a:b,c:d@", SyntaxError{25, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;items=a:b,c:d@9", SyntaxError{25, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;items=a/b:c", SyntaxError{18, `unexpected "/" in item key (write it as %2F)`}},
-		{"mount:/a=s;items=a:b:c", SyntaxError{20, `unexpected ":" in item path (write it as %3A)`}},
-		{"mount:/a=s;items=a:b@0@1", SyntaxError{22, "expected an octal file mode such as 0644"}},
-		{"mount:/a=s;containers=a,b/c", SyntaxError{25, `unexpected "/" in container name (write it as %2F)`}},
-		{"envFrom:s;prefix=A=B", SyntaxError{18, `unexpected "=" in prefix (write it as %3D)`}},
+		{"", SyntaxError{Offset: 0, Msg: `expected ":" after the delivery (env, envFrom, mount, pull or gitSSH)`}},
+		{"my-secret", SyntaxError{Offset: 9, Msg: `expected ":" after the delivery (env, envFrom, mount, pull or gitSSH)`}},
+		{"Env:A=s/k", SyntaxError{Offset: 0, Msg: `unknown delivery; expected env, envFrom, mount, pull or gitSSH before ":"`}},
+		{"env:FOO", SyntaxError{Offset: 7, Msg: `expected "=" after env var name`}},
+		{"env:FOO;optional", SyntaxError{Offset: 7, Msg: `expected "=" after env var name`}},
+		{"env:FOO=s", SyntaxError{Offset: 9, Msg: `expected "/" between secret name and key`}},
+		{"env:FOO=s/k/l", SyntaxError{Offset: 11, Msg: `unexpected "/" in key (write it as %2F)`}},
+		{"env:A:B=s/k", SyntaxError{Offset: 5, Msg: `unexpected ":" in env var name (write it as %3A)`}},
+		{"env:A=s=t/k", SyntaxError{Offset: 7, Msg: `unexpected "=" in secret name (write it as %3D)`}},
+		{"env:A%zz=s/k", SyntaxError{Offset: 5, Msg: `expected two hex digits after "%" in env var name`}},
+		{"env:A%4=s/k", SyntaxError{Offset: 5, Msg: `expected two hex digits after "%" in env var name`}},
+		{"env:A=s/k%", SyntaxError{Offset: 9, Msg: `expected two hex digits after "%" in key`}},
+		{"mount:my-secret", SyntaxError{Offset: 15, Msg: `expected "=" after mount path`}},
+		{"mount:/a,b=s", SyntaxError{Offset: 8, Msg: `unexpected "," in mount path (write it as %2C)`}},
+		{"mount:/a=s/k@", SyntaxError{Offset: 12, Msg: `unexpected "@" in key (write it as %40)`}},
+		{"gitSSH:/a:b=s", SyntaxError{Offset: 9, Msg: `unexpected ":" in mount path (write it as %3A)`}},
+		{"pull:a=b", SyntaxError{Offset: 6, Msg: `unexpected "=" in secret name (write it as %3D)`}},
+		{"envFrom:s/k/l", SyntaxError{Offset: 11, Msg: `unexpected "/" in key (write it as %2F)`}},
+		{"env:A=s/k;", SyntaxError{Offset: 10, Msg: `expected an option after ";" (prefix, items, mode, optional, containers, envVar or path)`}},
+		{"env:A=s/k;;optional", SyntaxError{Offset: 10, Msg: `expected an option after ";" (prefix, items, mode, optional, containers, envVar or path)`}},
+		{"env:A=s/k;secret=x", SyntaxError{Offset: 10, Msg: "unknown option; expected prefix, items, mode, optional, containers, envVar or path"}},
+		{"env:A=s/k;Optional", SyntaxError{Offset: 10, Msg: "unknown option; expected prefix, items, mode, optional, containers, envVar or path"}},
+		{"env:A=s/k;optional=true", SyntaxError{Offset: 18, Msg: `option "optional" takes no value`}},
+		{"env:A=s/k;optional;optional", SyntaxError{Offset: 19, Msg: `option "optional" given twice`}},
+		{"env:A=s/k;prefix", SyntaxError{Offset: 16, Msg: `expected "=" after option "prefix"`}},
+		{"env:A=s/k;envVar=B", SyntaxError{Offset: 10, Msg: `option "envVar" does not apply to env: the name goes before "="`}},
+		{"mount:/a=s;path=/b", SyntaxError{Offset: 11, Msg: `option "path" does not apply to mount: the mount path goes before "="`}},
+		{"gitSSH:s;path=/b", SyntaxError{Offset: 9, Msg: `option "path" does not apply to gitSSH: the mount path goes before "="`}},
+		{"mount:/a=s;mode=", SyntaxError{Offset: 16, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;mode=0644x", SyntaxError{Offset: 20, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;mode=0o644", SyntaxError{Offset: 17, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;mode=-1", SyntaxError{Offset: 16, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;mode=0777777777777", SyntaxError{Offset: 16, Msg: "file mode out of range; expected an octal mode from 0 to 0777"}},
+		{"mount:/a=s;items=", SyntaxError{Offset: 17, Msg: `expected ":" between item key and path`}},
+		{"mount:/a=s;items=a:b,c", SyntaxError{Offset: 22, Msg: `expected ":" between item key and path`}},
+		{"mount:/a=s;items=a:b,c:d@", SyntaxError{Offset: 25, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;items=a:b,c:d@9", SyntaxError{Offset: 25, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;items=a/b:c", SyntaxError{Offset: 18, Msg: `unexpected "/" in item key (write it as %2F)`}},
+		{"mount:/a=s;items=a:b:c", SyntaxError{Offset: 20, Msg: `unexpected ":" in item path (write it as %3A)`}},
+		{"mount:/a=s;items=a:b@0@1", SyntaxError{Offset: 22, Msg: "expected an octal file mode such as 0644"}},
+		{"mount:/a=s;containers=a,b/c", SyntaxError{Offset: 25, Msg: `unexpected "/" in container name (write it as %2F)`}},
+		{"envFrom:s;prefix=A=B", SyntaxError{Offset: 18, Msg: `unexpected "=" in prefix (write it as %3D)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -111,7 +111,9 @@ func TestParseSyntaxError(t *testing.T) {
 			if !errors.As(err, &serr) {
 				t.Fatalf("Parse error = %v, want a *SyntaxError", err)
 			}
-			if diff := cmp.Diff(tt.want, *serr); diff != "" {
+			want := tt.want
+			want.Text = tt.in // Parse quotes the text it was given
+			if diff := cmp.Diff(want, *serr); diff != "" {
 				t.Errorf("SyntaxError (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(Ref{}, r); diff != "" {
@@ -131,7 +133,7 @@ func TestParseInvalid(t *testing.T) {
 		{"env:A=s/k;prefix=P_", "prefix: Forbidden: only envFrom refs take a prefix"},
 		{"mount:=s", "mountPath: Required value: a mount ref needs an absolute directory"},
 		{"mount:/a=s;mode=01000", `mode: Invalid value: "01000": must be a number between 0 and 0777 (octal), both inclusive`},
-		{"pull:r;optional;containers=main", "[optional: Forbidden: imagePullSecrets has no optional flag, containers: Forbidden: imagePullSecrets apply to the whole pod, not to chosen containers]"},
+		{"pull:r;optional;containers=main", "2 problems:\n\t- optional: Forbidden: imagePullSecrets has no optional flag\n\t- containers: Forbidden: imagePullSecrets apply to the whole pod, not to chosen containers"},
 		{"mount:/a=s;containers=", "containers[0]: Required value: a container name"},
 		{"envFrom:s;envVar=X", "envVar: Forbidden: only env refs name a variable; envFrom takes a prefix"},
 		{"envFrom:s;path=/x", "mountPath: Forbidden: only mount and gitSSH refs have a mount path"},
@@ -173,8 +175,18 @@ func FuzzParse(f *testing.F) {
 		r, err := Parse(s)
 		if err != nil {
 			var serr *SyntaxError
-			if errors.As(err, &serr) && (serr.Offset < 0 || serr.Offset > len(s) || serr.Msg == "") {
+			if errors.As(err, &serr) && (serr.Offset < 0 || serr.Offset > len(s) || serr.Msg == "" || serr.Text != s) {
 				t.Fatalf("bad SyntaxError %+v for input of %d bytes", serr, len(s))
+			}
+			if serr != nil && s != "" {
+				// The quote is printable, at most the window (escaped) wide, and the caret under it.
+				lines := strings.Split(serr.Error(), "\n")
+				if len(lines) != 3 || strings.ContainsFunc(lines[1]+lines[2], func(c rune) bool { return c < ' ' && c != '\t' || c > '~' }) {
+					t.Fatalf("SyntaxError message is not three printable lines: %q", serr.Error())
+				}
+				if caret := strings.Index(lines[2], "^"); caret < 1 || caret > len(lines[1]) || len(lines[1]) > 1+6+4*quoteWindow {
+					t.Fatalf("caret at column %d under a quote of %d columns", caret, len(lines[1]))
+				}
 			}
 			if !cmp.Equal(Ref{}, r, cmpopts.EquateEmpty()) {
 				t.Fatal("Parse returned a ref with its error")

@@ -314,10 +314,19 @@ func fileOf(r Ref, k int) file {
 // allKeys reports whether a Mount ref mounts every key of its Secret.
 func allKeys(r Ref) bool { return r.Key == "" && len(r.Items) == 0 }
 
+// refAt names ref j by its path, the caller's path as the errors' own paths
+// use it ("refs[j]" for a nil path).
+func (c *conflicts) refAt(j int) string {
+	if c.fldPath == nil {
+		return "refs[" + strconv.Itoa(j) + "]"
+	}
+	return c.fldPath.Index(j).String()
+}
+
 // describe names ref j and its source for an error message.
 func (c *conflicts) describe(j int) string {
 	r := c.refs[j]
-	s := "refs[" + strconv.Itoa(j) + "]"
+	s := c.refAt(j)
 	switch r.As {
 	case Env:
 		s += " from secret " + strconv.Quote(r.Secret) + " key " + strconv.Quote(r.Key)
@@ -334,7 +343,7 @@ func (c *conflicts) describe(j int) string {
 
 // describeFile names the file of key in mount ref j for an error message.
 func (c *conflicts) describeFile(j int, key string) string {
-	return "refs[" + strconv.Itoa(j) + "] (mount, secret " + strconv.Quote(c.refs[j].Secret) + ", key " + strconv.Quote(key) + ")"
+	return c.refAt(j) + " (mount, secret " + strconv.Quote(c.refs[j].Secret) + ", key " + strconv.Quote(key) + ")"
 }
 
 // intersects reports whether two container selections share a container; nil

@@ -2,6 +2,7 @@ package secretspec
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -142,6 +143,14 @@ func TestValidateRefs(t *testing.T) {
 			got := ValidateRefs(tt.refs, field.NewPath("refs"))
 			if diff := cmp.Diff(tt.want, errStrings(got)); diff != "" {
 				t.Errorf("ValidateRefs (-want +got):\n%s", diff)
+			}
+			// Every mention of another ref uses the caller's path too.
+			var wantAt []string
+			for _, w := range tt.want {
+				wantAt = append(wantAt, strings.ReplaceAll(w, "refs[", "spec.secrets["))
+			}
+			if diff := cmp.Diff(wantAt, errStrings(ValidateRefs(tt.refs, field.NewPath("spec", "secrets")))); diff != "" {
+				t.Errorf("ValidateRefs at spec.secrets (-want +got):\n%s", diff)
 			}
 			for i, r := range tt.refs {
 				if r.As == GitSSH {

@@ -10,9 +10,10 @@
 //	pachyderm inspect secret NAME [cluster flags]           one Secret's keys and sizes (never values)
 //	pachyderm delete secret NAME [cluster flags]
 //
-// pipeline reads a pipeline spec (or only its transform), JSON or YAML, with
-// secretspec/pachyderm.ParseTransform and prints the "user" container and pod fields
-// those references produce (inject.Apply): env vars from secretKeyRefs, secret volumes
+// pipeline reads a pipeline spec (or only its transform), JSON or YAML, once with
+// secretspec/pachyderm.ParsePipeline and prints the "user" container (its image, cmd and the
+// transform's env) and the pod fields the references produce (inject.Apply): env vars from
+// secretKeyRefs, secret volumes
 // with valid, unique names (Pachyderm names a volume after the raw secret name, which
 // breaks for a name with '.'), and imagePullSecrets. It needs no cluster. Try it with
 // the spec from Pachyderm's documentation:

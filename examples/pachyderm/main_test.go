@@ -44,12 +44,20 @@ func TestPipelineErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(`{"transform": {"secrets": [{"name": "s", "env_var": "X"}]}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	several := filepath.Join(dir, "several.json")
+	if err := os.WriteFile(several, []byte(`{"transform": {"image": 1, "secrets": [{"name": "s", "mount": "/m"}, {"name": "t", "env_var": "X"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"no file", []string{"pipeline"}, "want -f spec.json"},
+		{"every problem, one per line", []string{"pipeline", "-f", several}, several + ": 3 problems:\n" +
+			"\t- transform.secrets[0].mount: Forbidden: unknown field; a secrets entry takes name, key, mount_path (or mountPath) and env_var (or envVar); did you mean mount_path?\n" +
+			"\t- transform.image: Invalid value: must be a string\n" +
+			"\t- transform.secrets[1].key: Required value: env_var needs the key whose value it receives"},
 		{"env_var without key", []string{"pipeline", "-f", bad}, "transform.secrets[0]"},
 		{"missing file", []string{"pipeline", "-f", filepath.Join(dir, "nope.json")}, "no such file"},
 	} {

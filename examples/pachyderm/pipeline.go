@@ -6,7 +6,6 @@ import (
 	"os"
 
 	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
@@ -17,17 +16,6 @@ import (
 // userContainer is the name of the container of a Pachyderm worker that runs the
 // transform's code, the one that receives the secrets.
 const userContainer = "user"
-
-// spec is the part of a pipeline spec this command shows besides the secrets.
-type spec struct {
-	Pipeline struct {
-		Name string `json:"name"`
-	} `json:"pipeline"`
-	Transform struct {
-		Image string   `json:"image"`
-		Cmd   []string `json:"cmd"`
-	} `json:"transform"`
-}
 
 // pipeline prints the worker PodSpec's secret parts for a pipeline spec.
 func pipeline(ctx context.Context, env cli.Env, args []string) error {
@@ -44,15 +32,11 @@ func pipeline(ctx context.Context, env cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	refs, err := pachyderm.ParseTransform(data)
+	p, err := pachyderm.ParsePipeline(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
-	var s spec
-	if err := yaml.Unmarshal(data, &s); err != nil {
-		// ParseTransform has read the file already, so this is only a field of the wrong type.
-		return fmt.Errorf("%s: pipeline.name, transform.image or transform.cmd has the wrong type", *file)
-	}
+	refs := p.Refs
 	// Secrets go to the user container only; image pull secrets are the pod's.
 	for i := range refs {
 		if refs[i].As != secretspec.PullSecret {
@@ -61,14 +45,15 @@ func pipeline(ctx context.Context, env cli.Env, args []string) error {
 	}
 	podSpec := &corev1.PodSpec{Containers: []corev1.Container{{
 		Name:    userContainer,
-		Image:   s.Transform.Image,
-		Command: s.Transform.Cmd,
+		Image:   p.Image,
+		Command: p.Cmd,
 	}}}
-	out, err := inject.Apply(podSpec, refs)
+	// The transform's own env reaches the user container beside the secrets.
+	out, err := inject.Apply(podSpec, refs, inject.WithEnv(p.Env...))
 	if err != nil {
 		return err
 	}
-	name := s.Pipeline.Name
+	name := p.Name
 	if name == "" {
 		name = "(transform only)"
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/encode"
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // The label pachctl puts on the Secrets it creates, and lists them by.
@@ -73,7 +74,7 @@ func createSecret(ctx context.Context, env cli.Env, args []string) error {
 	}
 	s.Labels[sourceLabel] = sourceValue
 	if errs := encode.Validate(s); len(errs) > 0 {
-		return fmt.Errorf("%s: %w", file, errs.ToAggregate())
+		return fmt.Errorf("%s: %w", file, errlist.From(errs))
 	}
 	if _, err := client.CoreV1().Secrets(namespace).Create(ctx, s, metav1.CreateOptions{}); err != nil {
 		return err

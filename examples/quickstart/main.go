@@ -1,20 +1,12 @@
-// Quickstart is a tour of podsecrets that needs no cluster: it builds Secrets, reads one
-// secret reference in each supported dialect and one in the canonical form, injects them
-// into a sample Pod, prints the Pod and the JSON patch a webhook would answer with, and
-// fans a Secret out across the namespaces of an in-memory cluster.
+// Quickstart is a tour of podsecrets that needs no cluster: one screen per system it reads
+// (Run:ai, Pachyderm, Konduktor, Flyte, and its own canonical form), each showing the system's
+// input, the refs podsecrets reads from it, and only the lines they add to one small pod.
 //
 // Usage:
 //
 //	go run ./examples/quickstart
 //
-// It takes no flags; the output is the same on every run. Each section names the
-// package doing the work, so the output doubles as a map of the library:
-//
-//  1. encode      Secrets built as kubectl create secret builds them (keys and sizes only)
-//  2. dialects    Run:ai -e flags, a Pachyderm transform, Konduktor secrets, Flyte annotations,
-//     and the canonical secretspec form, all as secretspec.Refs
-//  3. inject      the Pod with every ref applied, and the RFC 6902 patch from the original
-//  4. propagate   a Run:ai cluster-wide Secret synced into every runai-* namespace, twice
+// It takes no flags; the output is the same on every run, and ends with where to go next.
 package main
 
 import (
@@ -35,34 +27,53 @@ func main() {
 	}
 }
 
+// screen is one system's part of the tour.
+type screen struct {
+	name string
+	show func(ctx context.Context, w io.Writer) error
+}
+
 // run prints the whole tour to w. It takes no arguments.
 func run(ctx context.Context, w io.Writer, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("takes no arguments, got %d", len(args))
 	}
-	fmt.Fprintln(w, "podsecrets quickstart: everything below runs in memory, no cluster needed.")
-	secrets, err := buildSecrets(w)
-	if err != nil {
-		return fmt.Errorf("encode: %w", err)
+	if err := intro(w); err != nil {
+		return err
 	}
-	pod, err := samplePod()
-	if err != nil {
-		return fmt.Errorf("sample pod: %w", err)
+	for _, s := range []screen{
+		{"Run:ai", showRunai},
+		{"Pachyderm", showPachyderm},
+		{"Konduktor", showKonduktor},
+		{"Flyte", showFlyte},
+		{"canonical form", showCanonical},
+	} {
+		if err := s.show(ctx, w); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
 	}
-	refs, plain, err := readRefs(w, pod, secrets.konduktor)
-	if err != nil {
-		return fmt.Errorf("dialects: %w", err)
-	}
-	if err := injectPod(w, pod, refs, plain); err != nil {
-		return fmt.Errorf("inject: %w", err)
-	}
-	if err := fanOut(ctx, w, secrets.registry); err != nil {
-		return fmt.Errorf("propagate: %w", err)
-	}
+	next(w)
 	return nil
 }
 
-// heading prints a section heading and a one-line explanation.
-func heading(w io.Writer, title, explain string) {
-	fmt.Fprintf(w, "\n== %s ==\n%s\n\n", title, explain)
+// heading starts a screen: its title and the package that reads the system's input.
+func heading(w io.Writer, title, pkg string) {
+	fmt.Fprintf(w, "\n== %s (package %s) ==\n", title, pkg)
+}
+
+// next says where to go from here.
+func next(w io.Writer) {
+	fmt.Fprint(w, `
+== Where to go next ==
+Each system has a runnable example with more (Secrets, a cluster, a webhook):
+  go run ./examples/runai submit -i ubuntu -e MYUSERNAME=SECRET:my-secret,username
+  go run ./examples/pachyderm pipeline -f examples/pachyderm/testdata/mnist.json
+  go run ./examples/konduktor -h
+  go run ./examples/flyte-webhook -h
+The packages, with examples:
+  go doc ./inject      Apply, ApplyPod, ApplyTemplate, Patch and their options
+  go doc ./encode      Secrets as kubectl builds them; Decode, Validate, Merge, Hash
+  go doc ./propagate   one Secret copied across namespaces, and a controller that keeps it so
+  go doc ./secretspec  the Ref and its canonical text form
+`)
 }

@@ -40,14 +40,38 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestRunPrintsNoSecretValue checks that no value of the Secrets built in section 1
-// appears in the output, neither as is nor base64-encoded.
+// TestRunFitsScreens checks that every line fits 100 columns and every system's screen a
+// terminal of 40 lines.
+func TestRunFitsScreens(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(out.String(), "\n") {
+		if n := len(strings.ReplaceAll(l, "\t", "        ")); n > 100 {
+			t.Errorf("line %d is %d columns, more than 100: %q", i+1, n, l)
+		}
+	}
+	screens := strings.Split(out.String(), "\n== ")
+	if len(screens) != 7 { // the intro, five systems, where to go next
+		t.Fatalf("%d screens, want 7", len(screens))
+	}
+	for _, s := range screens {
+		if n := strings.Count(s, "\n"); n > 40 {
+			title, _, _ := strings.Cut(s, "\n")
+			t.Errorf("screen %q is %d lines, more than 40", title, n)
+		}
+	}
+}
+
+// TestRunPrintsNoSecretValue checks that no value of the Secrets built appears in the
+// output, neither as is nor base64-encoded.
 func TestRunPrintsNoSecretValue(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, nil); err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range []string{"correct-horse-battery-staple", "hunter2", "s3cr3t-token", "eu-west-1", "svc-trainer", "0123456789abcdef", "hf_alice_0123456789", "hf_bob_9876543210"} {
+	for i, v := range []string{"ci-bot", "correct-horse", "0123456789abcdef", "hf_alice_0123456789", "hf_bob_9876543210"} {
 		for _, form := range []string{v, base64.StdEncoding.EncodeToString([]byte(v))} {
 			if strings.Contains(out.String(), form) {
 				t.Errorf("secret value #%d appears in the output", i)

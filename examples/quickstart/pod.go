@@ -1,81 +1,78 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 
-	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/secretspec"
-	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
-// samplePod is the Pod of a training job, labelled and annotated as Flyte's propeller
-// labels and annotates a task's pod that requests secrets.
-func samplePod() (*corev1.Pod, error) {
-	annotations, err := flyte.EncodeAnnotations(flyteRequests)
+// smallPod is the pod every screen starts from.
+func smallPod() *corev1.Pod {
+	return &corev1.Pod{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{Name: "trainer"},
+		Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "main", Image: "python:3.12", Command: []string{"python", "train.py"}}},
+		},
+	}
+}
+
+// intro prints what the tour does and the small pod.
+func intro(w io.Writer) error {
+	fmt.Fprintln(w, "podsecrets quickstart: one screen per system, all in memory (no cluster needed).")
+	fmt.Fprintln(w, "Each reads the system's input as refs (printed in podsecrets' text form, Ref.String)")
+	fmt.Fprintln(w, "and applies them to this small pod with inject.ApplyPod; it then shows only the lines")
+	fmt.Fprintln(w, "the refs add to the pod's spec (+), with a line of context above each.")
+	fmt.Fprintln(w)
+	lines, err := specLines(smallPod())
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		fmt.Fprintln(w, "  "+l)
+	}
+	return nil
+}
+
+// showRefs prints the refs and plain variables a system gave, then applies them (the plain
+// variables with inject.WithEnv) to the small pod and prints the lines they add.
+func showRefs(w io.Writer, refs []secretspec.Ref, plain []corev1.EnvVar, opts ...inject.Option) error {
+	for _, r := range refs {
+		fmt.Fprintf(w, "ref    %s\n", r)
+	}
+	for _, v := range plain {
+		fmt.Fprintf(w, "plain  %s=%s\n", v.Name, v.Value)
+	}
+	before := smallPod()
+	after, err := inject.ApplyPod(before, refs, append(opts, inject.WithEnv(plain...))...)
+	if err != nil {
+		return err
+	}
+	a, err := specLines(before)
+	if err != nil {
+		return err
+	}
+	b, err := specLines(after)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "adds to the pod's spec:")
+	writeDiff(w, a, b)
+	return nil
+}
+
+// specLines is the YAML of the pod's spec, line by line.
+func specLines(pod *corev1.Pod) ([]string, error) {
+	out, err := yaml.Marshal(pod.Spec)
 	if err != nil {
 		return nil, err
 	}
-	return &corev1.Pod{
-		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
-		ObjectMeta: metav1.ObjectMeta{
-			Name:        "trainer",
-			Namespace:   "runai-alpha",
-			Labels:      map[string]string{flyte.PodLabel: flyte.PodLabelValue},
-			Annotations: annotations,
-		},
-		Spec: corev1.PodSpec{
-			Containers: []corev1.Container{{
-				Name:    "main",
-				Image:   "python:3.12",
-				Command: []string{"python", "train.py"},
-				Env:     []corev1.EnvVar{{Name: "EPOCHS", Value: "10"}},
-			}},
-		},
-	}, nil
-}
-
-// injectPod applies refs and the plain variables to pod and prints the result and the
-// JSON patch that turns pod into it.
-func injectPod(w io.Writer, pod *corev1.Pod, refs []secretspec.Ref, plain []corev1.EnvVar) error {
-	heading(w, "3. The pod with every ref injected (package inject)",
-		"inject.ApplyPod is a pure function: the sample pod is not modified, and applying the same\n"+
-			"refs again changes nothing. The plain variables come in through inject.WithEnv.\n"+
-			"Below: the new pod's spec (its metadata is unchanged).")
-
-	mutated, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
-	if err != nil {
-		return err
-	}
-	// The spec is what inject changed; the pod's metadata (name, the Flyte annotations and
-	// label shown above) stays as it was.
-	if err := cli.PrintYAML(w, mutated.Spec); err != nil {
-		return err
-	}
-
-	heading(w, "JSON patch (inject.Patch)",
-		"What a mutating webhook answers with: RFC 6902 operations from the original pod to the one\n"+
-			"above, one per line.")
-	patch, err := inject.Patch(pod, mutated)
-	if err != nil {
-		return err
-	}
-	var ops []json.RawMessage
-	if err := json.Unmarshal(patch, &ops); err != nil {
-		return fmt.Errorf("patch is not a JSON array: %w", err)
-	}
-	for _, op := range ops {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, op); err != nil {
-			return err
-		}
-		fmt.Fprintln(w, buf.String())
-	}
-	return nil
+	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"), nil
 }

@@ -4,13 +4,16 @@
 //
 // Usage:
 //
-//	runai submit --project P --image IMAGE [--name NAME] [-e NAME=VALUE | -e NAME=SECRET:secret,key]... [-- COMMAND ARGS...]
+//	runai submit -i|--image IMAGE [-p|--project P] [--name NAME] [-e NAME=VALUE | -e NAME=SECRET:secret,key]... [-- COMMAND ARGS...]
 //	runai secret set NAME --cluster-wide [--watch] [--dry-run] [cluster flags]
 //	runai secret remove NAME --cluster-wide [--dry-run] [cluster flags]
 //
-// submit prints the workload's Pod, in namespace runai-<project>, without a cluster:
-// `-e NAME=SECRET:my-secret,username` becomes an env var read from the Secret's key, any
-// other `-e` a plain variable (secretspec/runai.ParseEnvs, then inject.ApplyPod).
+// submit prints the workload's Pod, in namespace runai-<project> (project "default" unless
+// -p says otherwise), without a cluster: `-e NAME=SECRET:my-secret,username` becomes an env
+// var read from the Secret's key, any other `-e` a plain variable (secretspec/runai.ParseEnvs,
+// then inject.ApplyPod). Run:ai's own example works as it is:
+//
+//	go run ./examples/runai submit -i ubuntu -e MYUSERNAME=SECRET:my-secret,username
 //
 // secret set labels Secret runai/NAME with runai/cluster-wide=true, as
 // `runai-adm set secret NAME --cluster-wide` does, and copies it into every runai-*

@@ -41,6 +41,15 @@ func TestSubmit(t *testing.T) {
 	golden.Check(t, filepath.Join("testdata", "submit.golden.yaml"), []byte(out), *update)
 }
 
+// TestSubmitSeed runs the command of Run:ai's documentation as it is written there.
+func TestSubmitSeed(t *testing.T) {
+	out, err := runCmd(t, context.Background(), nil, "submit", "-i", "ubuntu", "-e", "MYUSERNAME=SECRET:my-secret,username")
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	golden.Check(t, filepath.Join("testdata", "submit-seed.golden.yaml"), []byte(out), *update)
+}
+
 func TestSubmitErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -48,11 +57,16 @@ func TestSubmitErrors(t *testing.T) {
 		usage bool   // a *cli.UsageError is expected
 		want  string // in the error
 	}{
-		{"no image", []string{"submit", "--project", "a"}, true, "--image and --project are required"},
-		{"no project", []string{"submit", "--image", "x"}, true, "--image and --project are required"},
+		{"no image", []string{"submit", "--project", "a"}, true, "-i/--image is required"},
+		{"empty project", []string{"submit", "-p", "", "-i", "x"}, true, "-p/--project must not be empty"},
 		{"bad project", []string{"submit", "--project", "A_B", "--image", "x"}, true, "--project"},
-		{"bad secret ref", []string{"submit", "--project", "a", "--image", "x", "-e", "U=SECRET:s"}, false, "-e flag 0"},
-		{"same name twice", []string{"submit", "--project", "a", "--image", "x", "-e", "U=1", "-e", "U=SECRET:s,k"}, false, "already set by flag 0"},
+		{"bad secret ref", []string{"submit", "--project", "a", "--image", "x", "-e", "U=SECRET:s"}, false,
+			`1st -e flag ("U"): byte 10: secret reference has no key`},
+		{"same name twice", []string{"submit", "-i", "x", "-e", "A=1", "-e", "U=1", "-e", "U=SECRET:s,k"}, false,
+			`3rd -e flag ("U"): byte 0: variable is already set by the 2nd -e flag`},
+		{"flag pasted whole", []string{"submit", "-i", "x", "-e", "-e A=SECRET:s,k"}, false, `1st -e flag ("-e A"): byte 0: invalid variable name: begins with "-"`},
+		{"several problems, one per line", []string{"submit", "-i", "x", "-e", "A", "-e", "B=SECRET:s"}, false,
+			"2 problems:\n\t- 1st -e flag: byte 1: missing '='"},
 		{"unknown flag", []string{"submit", "--nope"}, true, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,6 +80,10 @@ func TestSubmitErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			// main prints "runai: " before the error: the error must not say it again.
+			if strings.Contains(err.Error(), "runai:") {
+				t.Errorf("error %q repeats the program's name", err)
 			}
 		})
 	}

@@ -11,22 +11,32 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec/runai"
 )
 
+// defaultProject is the project submit uses without -p/--project. Run:ai takes it from
+// `runai config project`; this example has no configuration, so it is fixed.
+const defaultProject = "default"
+
 // submit prints the Pod `runai submit` would create.
 func submit(ctx context.Context, env cli.Env, args []string) error {
 	fs := cli.NewFlagSet(env, "submit")
 	var envs cli.StringList
 	fs.Var(&envs, "e", "NAME=VALUE, or NAME=SECRET:secret,key to read the variable from a Secret (repeatable)")
 	name := fs.String("name", "job", "workload name (the Pod and its container)")
-	image := fs.String("image", "", "container image (required)")
-	project := fs.String("project", "", "Run:ai project; the Pod goes to namespace runai-<project> (required)")
+	var image, project string
+	fs.StringVar(&image, "image", "", "container image (required)")
+	fs.StringVar(&image, "i", "", "short for --image")
+	fs.StringVar(&project, "project", defaultProject, "Run:ai project; the Pod goes to namespace runai-<project>")
+	fs.StringVar(&project, "p", defaultProject, "short for --project")
 	command, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *image == "" || *project == "" {
-		return cli.Usagef("submit: --image and --project are required")
+	if image == "" {
+		return cli.Usagef("submit: -i/--image is required")
 	}
-	namespace, err := runai.ProjectNamespace(*project)
+	if project == "" {
+		return cli.Usagef("submit: -p/--project must not be empty")
+	}
+	namespace, err := runai.ProjectNamespace(project)
 	if err != nil {
 		return cli.Usagef("submit: --project: %v", err)
 	}
@@ -39,11 +49,11 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 		ObjectMeta: metav1.ObjectMeta{
 			Name:      *name,
 			Namespace: namespace,
-			Labels:    map[string]string{"project": *project},
+			Labels:    map[string]string{"project": project},
 		},
 		Spec: corev1.PodSpec{
 			RestartPolicy: corev1.RestartPolicyNever,
-			Containers:    []corev1.Container{{Name: *name, Image: *image, Command: command}},
+			Containers:    []corev1.Container{{Name: *name, Image: image, Command: command}},
 		},
 	}
 	out, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))

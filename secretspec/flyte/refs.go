@@ -57,34 +57,63 @@ func FilePath(s Secret) string { return MountPath(s) + "/" + strings.ToLower(s.K
 //     mount path, so inject merges them into one volume; with EnvVar set, a plain variable of
 //     that name holding FilePath.
 //
-// The plain variables are Env() followed by those path variables. Identical requests give one
-// ref. Where Flyte would emit an invalid pod, Refs returns an error listing every problem with
-// its request ("secrets[2].group"): a missing group or key, a group that is not a valid Secret
-// name (an AWS ARN or Vault path belongs to another secret manager), an invalid key or variable
-// name, two keys of a group that become one file after lower-casing, one variable set two ways,
-// an unknown mount requirement. No requests give no refs and no variables.
+// The plain variables are exactly the ones Flyte sets: FLYTE_SECRETS_ENV_PREFIX when some
+// request is MountEnvVar, FLYTE_SECRETS_DEFAULT_DIR and FLYTE_SECRETS_FILE_PREFIX when some
+// request is MountFile or MountAny (in Env's order), followed by the path variables in request
+// order. Identical requests give one ref. Where Flyte would emit an invalid pod, Refs returns an
+// error listing every problem with its request ("secrets[2].group"): a missing group or key, a
+// group that is not a valid Secret name (an AWS ARN or Vault path belongs to another secret
+// manager), an invalid key or variable name, two keys of a group that become one file after
+// lower-casing, one variable set two ways, an unknown mount requirement. No requests give no refs
+// and no variables. Refs is Plan with ManagerK8s and no global secrets.
 func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
 	if len(secrets) == 0 {
 		return nil, nil, nil
 	}
-	b := refBuilder{
-		files: map[string]fileUse{},
-		vars:  map[string]varUse{},
+	b := newBuilder()
+	for i, s := range secrets {
+		b.add(i, s)
+	}
+	if err := b.finishRefs(); err != nil {
+		return nil, nil, err
+	}
+	return b.refs, b.env(), nil
+}
+
+// newBuilder returns an empty builder in which Flyte's own variables are taken.
+func newBuilder() *refBuilder {
+	b := &refBuilder{
+		files:     map[string]fileUse{},
+		vars:      map[string]varUse{},
+		delivered: map[string]delivery{},
 	}
 	for _, v := range Env() {
 		b.vars[v.Name] = varUse{def: "value " + v.Value, by: "Flyte's own " + v.Name}
 	}
-	b.plains = Env()
-	for i, s := range secrets {
-		b.add(i, s)
-	}
+	return b
+}
+
+// finishRefs validates the refs together (the per-request checks have run) and returns every
+// problem found, or nil.
+func (b *refBuilder) finishRefs() error {
 	if len(b.errs) == 0 {
 		b.errs = refpath.Errors(refpath.Validate(b.refs, b.origins))
 	}
 	if len(b.errs) > 0 {
-		return nil, nil, b.errs.ToAggregate()
+		return b.errs.ToAggregate()
 	}
-	return b.refs, b.plains, nil
+	return nil
+}
+
+// env is Flyte's own variables the requests call for, then the requests' plain variables.
+func (b *refBuilder) env() []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, v := range Env() {
+		if v.Name == EnvVarPrefixVar && b.envPrefix || v.Name != EnvVarPrefixVar && b.fileVars {
+			out = append(out, v)
+		}
+	}
+	return append(out, b.plains...)
 }
 
 type fileUse struct {
@@ -100,10 +129,18 @@ type varUse struct {
 type refBuilder struct {
 	refs    []secretspec.Ref
 	origins []refpath.Origin
-	plains  []corev1.EnvVar
+	plains  []corev1.EnvVar    // the requests' plain variables, in request order
 	files   map[string]fileUse // file path -> the key written there
 	vars    map[string]varUse  // variable name -> its definition
 	errs    field.ErrorList
+
+	envPrefix bool // some request is delivered as a variable: FLYTE_SECRETS_ENV_PREFIX
+	fileVars  bool // some request is delivered as a file: FLYTE_SECRETS_DEFAULT_DIR, _FILE_PREFIX
+
+	// The managers outside Kubernetes (Plan).
+	delivered map[string]delivery // file in the pod -> what writes it (Vault, fetchers)
+	vaultAnn  map[string]string   // the requests' Vault annotations
+	fetchers  []corev1.Container  // the fetcher init containers, in request order
 }
 
 func (b *refBuilder) add(i int, s Secret) {
@@ -149,6 +186,7 @@ func (b *refBuilder) add(i int, s Secret) {
 	}
 	keyRef := "secret " + s.Group + " key " + s.Key
 	if s.MountRequirement == MountEnvVar {
+		b.envPrefix = true
 		name := EnvVarName(s)
 		if b.claimVar(name, keyRef, p, p.Child("key"), "its variable "+name) {
 			ref(secretspec.Ref{Secret: s.Group, Key: s.Key, As: secretspec.Env, EnvVar: name, Optional: true}, envFields)
@@ -158,6 +196,7 @@ func (b *refBuilder) add(i int, s Secret) {
 		}
 		return
 	}
+	b.fileVars = true
 	file := FilePath(s)
 	if prev, ok := b.files[file]; ok && prev.key != s.Key {
 		b.errs = append(b.errs, field.Invalid(p.Child("key"), s.Key, fmt.Sprintf(

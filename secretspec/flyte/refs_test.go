@@ -43,7 +43,12 @@ func TestRefs(t *testing.T) {
 		return secretspec.Ref{Secret: group, As: secretspec.Mount, MountPath: "/etc/flyte/secrets/" + group,
 			Items: []corev1.KeyToPath{{Key: key, Path: toLower(key)}}, Optional: true}
 	}
-	withEnv := func(extra ...corev1.EnvVar) []corev1.EnvVar { return append(Env(), extra...) }
+	// Flyte's own variables: the prefix for variables, the directory and file prefix for files.
+	envPrefix := []corev1.EnvVar{{Name: "FLYTE_SECRETS_ENV_PREFIX", Value: "_FSEC_"}}
+	fileVars := []corev1.EnvVar{{Name: "FLYTE_SECRETS_DEFAULT_DIR", Value: "/etc/flyte/secrets"}, {Name: "FLYTE_SECRETS_FILE_PREFIX", Value: ""}}
+	withEnv := func(extra ...corev1.EnvVar) []corev1.EnvVar {
+		return append(append([]corev1.EnvVar(nil), fileVars...), extra...)
+	}
 	tests := []struct {
 		name       string
 		in         []Secret
@@ -53,41 +58,47 @@ func TestRefs(t *testing.T) {
 	}{
 		{name: "none"},
 		{name: "ENV_VAR", in: []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar}},
-			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS")}, wantPlains: envPrefix},
 		{name: "ENV_VAR with env_var", in: []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar, EnvVar: "DB_PASS"}},
-			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS"), env("db", "pass", "DB_PASS")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS"), env("db", "pass", "DB_PASS")}, wantPlains: envPrefix},
 		{name: "ENV_VAR with env_var equal to its own name", in: []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar, EnvVar: "_FSEC_DB_PASS"}},
-			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS")}, wantPlains: envPrefix},
 		{name: "FILE", in: []Secret{{Group: "db", Key: "TLS.crt", MountRequirement: MountFile}},
-			wantRefs: []secretspec.Ref{mount("db", "TLS.crt")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{mount("db", "TLS.crt")}, wantPlains: fileVars},
 		{name: "ANY is FILE", in: []Secret{{Group: "db", Key: "k"}},
-			wantRefs: []secretspec.Ref{mount("db", "k")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{mount("db", "k")}, wantPlains: fileVars},
 		{name: "FILE with env_var", in: []Secret{{Group: "db", Key: "TLS.crt", MountRequirement: MountFile, EnvVar: "CERT"}},
 			wantRefs:   []secretspec.Ref{mount("db", "TLS.crt")},
 			wantPlains: withEnv(corev1.EnvVar{Name: "CERT", Value: "/etc/flyte/secrets/db/tls.crt"})},
 		{name: "keys of a group share a directory", in: []Secret{{Group: "db", Key: "a", MountRequirement: MountFile}, {Group: "db", Key: "b"}},
-			wantRefs: []secretspec.Ref{mount("db", "a"), mount("db", "b")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{mount("db", "a"), mount("db", "b")}, wantPlains: fileVars},
 		{name: "identical requests give one ref", in: []Secret{{Group: "db", Key: "a"}, {Group: "db", Key: "a", MountRequirement: MountFile}, {Group: "db", Key: "a"}},
-			wantRefs: []secretspec.Ref{mount("db", "a")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{mount("db", "a")}, wantPlains: fileVars},
 		{name: "group version ignored", in: []Secret{{Group: "db", GroupVersion: "kv2", Key: "a", MountRequirement: MountEnvVar}},
-			wantRefs: []secretspec.Ref{env("db", "a", "_FSEC_DB_A")}, wantPlains: Env()},
+			wantRefs: []secretspec.Ref{env("db", "a", "_FSEC_DB_A")}, wantPlains: envPrefix},
 		{name: "mixed, in request order", in: []Secret{
 			{Group: "b", Key: "x", MountRequirement: MountFile, EnvVar: "X_PATH"},
 			{Group: "a", Key: "y", MountRequirement: MountEnvVar},
 		},
 			wantRefs:   []secretspec.Ref{mount("b", "x"), env("a", "y", "_FSEC_A_Y")},
-			wantPlains: withEnv(corev1.EnvVar{Name: "X_PATH", Value: "/etc/flyte/secrets/b/x"})},
+			wantPlains: append(append(envPrefix, fileVars...), corev1.EnvVar{Name: "X_PATH", Value: "/etc/flyte/secrets/b/x"})},
+		{name: "ENV_VAR and ANY of one group", in: []Secret{
+			{Group: "g", Key: "UPPER", MountRequirement: MountEnvVar},
+			{Group: "g", Key: "lower"},
+		},
+			wantRefs:   []secretspec.Ref{env("g", "UPPER", "_FSEC_G_UPPER"), mount("g", "lower")},
+			wantPlains: append(append([]corev1.EnvVar(nil), envPrefix...), fileVars...)},
 
 		{name: "missing group and key", in: []Secret{{MountRequirement: MountEnvVar}}, wantErrs: []string{
 			"secrets[0].group: Required value: the Kubernetes Secret's name",
 			"secrets[0].key: Required value: Flyte's Kubernetes injector needs a key within the Secret",
 		}},
 		{name: "ARN group", in: []Secret{{Group: "arn:aws:secretsmanager:us-east-1:1:secret:x", Key: "k"}}, wantErrs: []string{
-			`secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:1:secret:x": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+			`secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:1:secret:x": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
 		}},
 		{name: "invalid key and env_var", in: []Secret{{Group: "g", Key: "a/b", EnvVar: "A=B"}}, wantErrs: []string{
-			`secrets[0].key: Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
-			`secrets[0].env_var: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than '='`,
+			`secrets[0].key: Invalid value: "a/b": must not contain "/" at byte 1: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+			`secrets[0].env_var: Invalid value: "A=B": must not contain "=" at byte 1: a valid environment variable name must consist only of printable ASCII characters other than '='`,
 		}},
 		{name: "unknown mount requirement", in: []Secret{{Group: "g", Key: "k", MountRequirement: 5}}, wantErrs: []string{
 			`secrets[0].mount_requirement: Unsupported value: "5": supported values: "ANY", "ENV_VAR", "FILE"`,

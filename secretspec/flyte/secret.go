@@ -33,11 +33,14 @@ func (m MountType) known() bool { return m >= MountAny && m <= MountFile }
 
 // Secret is a task's request for one secret: flyteidl's core.Secret (fields 1 to 5).
 type Secret struct {
-	// Group is the Kubernetes Secret's name.
+	// Group names the secret for the manager: a Kubernetes Secret's name (K8s), a Vault path,
+	// an ARN up to ":secret" (AWS), a GCP secret id, a Key Vault secret's URI (Azure).
 	Group string
-	// GroupVersion is carried along but not used for Kubernetes Secrets.
+	// GroupVersion is the Vault engine (kv1, kv2, db) or the GCP or Azure secret's version; K8s
+	// and AWS do not use it.
 	GroupVersion string
-	// Key is the key within the Secret.
+	// Key is the key within the secret (K8s, Vault), or the secret's name (AWS); GCP and Azure
+	// do not use it.
 	Key string
 	// EnvVar, when set, names an extra variable that receives the secret (MountEnvVar) or the
 	// path of its file (MountFile, MountAny).

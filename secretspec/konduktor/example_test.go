@@ -74,7 +74,7 @@ func ExampleSecretName() {
 	fmt.Println(konduktor.SecretName("my-env-name", "Alice@laptop"))
 	// Output:
 	// my-env-name-f3a9c2d1 <nil>
-	//  konduktor: owner id "Alice@laptop" is not a DNS-1123 label (it is used verbatim as the trainy.ai/secret-owner label value and name suffix): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')
+	//  konduktor: owner id "Alice@laptop" is not a DNS-1123 label (it is used verbatim as the trainy.ai/secret-owner label value and name suffix): must be lower case ("A" at byte 0): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')
 }
 
 func ExampleLabels() {

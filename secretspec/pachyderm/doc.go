@@ -33,4 +33,15 @@
 // a second YAML document is a *SyntaxError saying where it starts. Input longer than 3 MiB (the
 // Kubernetes API server's limit on one request) is refused before it is parsed. Its errors never
 // quote the input.
+//
+// ParsePipeline reads the same input once for everything a worker pod is built from: the refs,
+// the pipeline's name, the transform's image and cmd, and its env (plain variables, for
+// inject.WithEnv):
+//
+//	p, err := pachyderm.ParsePipeline(spec)
+//	pod := &corev1.PodSpec{Containers: []corev1.Container{{Name: "user", Image: p.Image, Command: p.Cmd}}}
+//	out, err := inject.Apply(pod, p.Refs, inject.WithEnv(p.Env...))
+//
+// An unknown field in a secrets entry is reported as one, with the accepted spellings; it hides
+// no other entry's problems.
 package pachyderm

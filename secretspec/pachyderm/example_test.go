@@ -56,5 +56,40 @@ func ExampleRefs_errors() {
 	}, nil)
 	fmt.Println(err)
 	// Output:
-	// [transform.secrets[0].key: Required value: env_var needs the key whose value it receives, transform.secrets[1]: Required value: an entry needs env_var (with key), mount_path, or both]
+	// 2 problems:
+	//	- transform.secrets[0].key: Required value: env_var needs the key whose value it receives
+	//	- transform.secrets[1]: Required value: an entry needs env_var (with key), mount_path, or both
+}
+
+// ParsePipeline reads, once, everything a worker pod is built from.
+func ExampleParsePipeline() {
+	spec := []byte(`
+pipeline:
+  name: train
+transform:
+  image: pachyderm/clearml_mnist:dev0.11
+  cmd: [python3, /train.py]
+  env:
+    EPOCHS: "10"
+  secrets:
+  - name: clearml
+    env_var: CLEARML_API_ACCESS_KEY
+    key: access
+`)
+	p, err := pachyderm.ParsePipeline(spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.Name, p.Image, p.Cmd)
+	for _, e := range p.Env {
+		fmt.Printf("plain %s=%s\n", e.Name, e.Value)
+	}
+	for _, r := range p.Refs {
+		fmt.Printf("ref   %s <- secret %s, key %s\n", r.EnvVar, r.Secret, r.Key)
+	}
+	// Output:
+	// train pachyderm/clearml_mnist:dev0.11 [python3 /train.py]
+	// plain EPOCHS=10
+	// ref   CLEARML_API_ACCESS_KEY <- secret clearml, key access
 }

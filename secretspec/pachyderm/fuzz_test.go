@@ -58,3 +58,37 @@ func FuzzParseTransform(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePipeline checks that ParsePipeline never panics, that what it accepts
+// ParseTransform accepts with the same refs, and that its variables are valid and in name order.
+func FuzzParsePipeline(f *testing.F) {
+	for _, s := range []string{
+		`{"pipeline":{"name":"p"},"transform":{"image":"x","cmd":["a"],"env":{"B":"1","A":""},"secrets":[{"name":"s","env_var":"A2","key":"k"}]}}`,
+		"image: x\nenv:\n  PORT: 8080\n",
+		`{"env":{"V":"x"},"secrets":[{"name":"s","key":"k","env_var":"V"}]}`,
+		`{"pipeline":1,"transform":{"cmd":"x"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePipeline(data)
+		if err != nil {
+			if p.Refs != nil || p.Env != nil || p.Name != "" {
+				t.Fatal("a Pipeline returned with an error")
+			}
+			return
+		}
+		refs, err := ParseTransform(data)
+		if err != nil {
+			t.Fatalf("ParsePipeline accepts what ParseTransform refuses: %v", err)
+		}
+		if diff := cmp.Diff(refs, p.Refs); diff != "" {
+			t.Fatalf("refs differ from ParseTransform's (-ParseTransform +ParsePipeline):\n%s", diff)
+		}
+		for i, e := range p.Env {
+			if i > 0 && p.Env[i-1].Name >= e.Name {
+				t.Fatalf("env not in name order at %d", i)
+			}
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -27,6 +28,17 @@ type SecretMount struct {
 // image pull secret in first-seen order. The error lists every problem, each with its path
 // (e.g. "transform.secrets[2].env_var").
 func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, error) {
+	refs, errs := buildRefs(secrets, imagePullSecrets, nil, nil)
+	if len(errs) > 0 {
+		return nil, errlist.From(errs)
+	}
+	return refs, nil
+}
+
+// buildRefs is Refs, skipping the entries and pull secrets that could not be read (badSecret,
+// badPull: their errors are reported already). The conflicts between refs are checked only when
+// everything was read and valid, so that one broken entry does not cause follow-up errors.
+func buildRefs(secrets []SecretMount, imagePullSecrets []string, badSecret, badPull map[int]bool) ([]secretspec.Ref, field.ErrorList) {
 	root := field.NewPath("transform")
 	var (
 		refs    []secretspec.Ref
@@ -41,6 +53,9 @@ func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, e
 	mountOwner := make(map[string]mountUse)
 
 	for i, s := range secrets {
+		if badSecret[i] {
+			continue
+		}
 		p := root.Child("secrets").Index(i)
 		entryErrs := validateEntry(s, p)
 		errs = append(errs, entryErrs...)
@@ -79,6 +94,9 @@ func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, e
 
 	seen := make(map[string]bool, len(imagePullSecrets))
 	for i, name := range imagePullSecrets {
+		if badPull[i] {
+			continue
+		}
 		p := root.Child("image_pull_secrets").Index(i)
 		if nameErrs := validateSecretName(name, p); len(nameErrs) > 0 {
 			errs = append(errs, nameErrs...)
@@ -92,11 +110,11 @@ func Refs(secrets []SecretMount, imagePullSecrets []string) ([]secretspec.Ref, e
 		origins = append(origins, refpath.Origin{Path: p, Fields: pullFields})
 	}
 
-	if len(errs) == 0 {
+	if len(errs) == 0 && len(badSecret) == 0 && len(badPull) == 0 {
 		errs = refpath.Errors(refpath.Validate(refs, origins))
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errs
 	}
 	return refs, nil
 }

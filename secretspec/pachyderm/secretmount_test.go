@@ -77,9 +77,9 @@ func TestRefs(t *testing.T) {
 			name:    "invalid names",
 			secrets: []SecretMount{{Name: "Bad_Name", Key: "a/b", EnvVar: "A=B"}},
 			wantErrs: []string{
-				`transform.secrets[0].name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-				`transform.secrets[0].env_var: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than '='`,
-				`transform.secrets[0].key: Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+				`transform.secrets[0].name: Invalid value: "Bad_Name": must be lower case ("B" at byte 0): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+				`transform.secrets[0].env_var: Invalid value: "A=B": must not contain "=" at byte 1: a valid environment variable name must consist only of printable ASCII characters other than '='`,
+				`transform.secrets[0].key: Invalid value: "a/b": must not contain "/" at byte 1: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
 			},
 		},
 		{
@@ -102,7 +102,7 @@ func TestRefs(t *testing.T) {
 			pulls: []string{"", "UPPER"},
 			wantErrs: []string{
 				"transform.image_pull_secrets[0]: Required value: the Secret's name",
-				`transform.image_pull_secrets[1]: Invalid value: "UPPER": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+				`transform.image_pull_secrets[1]: Invalid value: "UPPER": must be lower case ("U" at byte 0): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
 			},
 		},
 		{

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -62,36 +64,49 @@ const maxSpec = 3 << 20
 // ParseTransform reads a Pachyderm pipeline spec, or only its transform object, in JSON or YAML,
 // and returns the refs of its transform.secrets and transform.image_pull_secrets as Refs does.
 // An object with a "transform" field is a pipeline spec; any other object is a transform. Fields
-// other than secrets and image_pull_secrets are ignored; inside a secrets entry, an unknown field
-// is an error. A *SyntaxError reports malformed input or more than one document; other errors list every problem with its
-// path. No error quotes the input. Input longer than 3 MiB, the most the Kubernetes API server
-// accepts in one request, is refused before it is parsed.
+// other than secrets and image_pull_secrets are ignored (ParsePipeline reads the others a worker
+// pod needs); inside a secrets entry, an unknown field is an error. A *SyntaxError reports
+// malformed input or more than one document; other errors list every problem with its path,
+// each entry's problems whatever another entry holds. No error quotes the input. Input longer
+// than 3 MiB, the most the Kubernetes API server accepts in one request, is refused before it is
+// parsed.
 func ParseTransform(data []byte) ([]secretspec.Ref, error) {
+	_, tr, root, err := parseDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	d := decodeTransform(tr, root)
+	refs, errs := buildRefs(d.secrets, d.pulls, d.badSecret, d.badPull)
+	if errs = append(d.errs, errs...); len(errs) > 0 {
+		return nil, errlist.From(errs)
+	}
+	return refs, nil
+}
+
+// parseDocument reads data as one JSON or YAML object and returns it, its transform object (the
+// object itself when it has no "transform" field; nil for a null transform) and the transform's
+// path.
+func parseDocument(data []byte) (top, tr map[string]json.RawMessage, root *field.Path, err error) {
 	if len(data) > maxSpec {
-		return nil, errors.New("pachyderm: input is " + strconv.Itoa(len(data)) + " bytes, more than the " +
+		return nil, nil, nil, errors.New("pachyderm: input is " + strconv.Itoa(len(data)) + " bytes, more than the " +
 			strconv.Itoa(maxSpec) + "-byte (3 MiB) limit on a pipeline spec")
 	}
 	doc, err := toJSON(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	root := field.NewPath("transform")
-	var top map[string]json.RawMessage
+	root = field.NewPath("transform")
 	if json.Unmarshal(doc, &top) != nil || top == nil {
-		return nil, errNotObject
+		return nil, nil, nil, errNotObject
 	}
-	tr := top
+	tr = top
 	if raw, ok := top["transform"]; ok {
 		tr = nil
 		if !isNull(raw) && (json.Unmarshal(raw, &tr) != nil || tr == nil) {
-			return nil, field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")}.ToAggregate()
+			return nil, nil, nil, errlist.From(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")})
 		}
 	}
-	secrets, pulls, errs := decodeTransform(tr, root)
-	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
-	}
-	return Refs(secrets, pulls)
+	return top, tr, root, nil
 }
 
 // toJSON returns data as JSON: JSON input as is, YAML converted. The input must hold one
@@ -139,36 +154,47 @@ func yamlLine(err error) int {
 
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
+// decoded is what decodeTransform read: the entries and pull secrets (a zero value where one
+// could not be read), which of them could not be read, and why.
+type decoded struct {
+	secrets            []SecretMount
+	pulls              []string
+	badSecret, badPull map[int]bool
+	errs               field.ErrorList
+}
+
 // decodeTransform reads the secrets and image_pull_secrets fields of a transform object.
-func decodeTransform(tr map[string]json.RawMessage, root *field.Path) ([]SecretMount, []string, field.ErrorList) {
-	var errs field.ErrorList
-	var secrets []SecretMount
-	if raw, name, ok := pick(tr, root, &errs, "secrets"); ok {
+func decodeTransform(tr map[string]json.RawMessage, root *field.Path) decoded {
+	d := decoded{badSecret: map[int]bool{}, badPull: map[int]bool{}}
+	if raw, name, ok := pick(tr, root, &d.errs, "secrets"); ok {
 		var entries []json.RawMessage
 		if json.Unmarshal(raw, &entries) != nil {
-			errs = append(errs, field.TypeInvalid(root.Child(name), field.OmitValueType{}, "must be a list of objects"))
+			d.errs = append(d.errs, field.TypeInvalid(root.Child(name), field.OmitValueType{}, "must be a list of objects"))
 		}
 		for i, e := range entries {
 			s, entryErrs := decodeEntry(e, root.Child(name).Index(i))
-			errs = append(errs, entryErrs...)
-			secrets = append(secrets, s)
+			if len(entryErrs) > 0 {
+				d.errs = append(d.errs, entryErrs...)
+				d.badSecret[i] = true
+			}
+			d.secrets = append(d.secrets, s)
 		}
 	}
-	var pulls []string
-	if raw, name, ok := pick(tr, root, &errs, "image_pull_secrets", "imagePullSecrets"); ok {
+	if raw, name, ok := pick(tr, root, &d.errs, "image_pull_secrets", "imagePullSecrets"); ok {
 		var items []json.RawMessage
 		if json.Unmarshal(raw, &items) != nil {
-			errs = append(errs, field.TypeInvalid(root.Child(name), field.OmitValueType{}, "must be a list of strings"))
+			d.errs = append(d.errs, field.TypeInvalid(root.Child(name), field.OmitValueType{}, "must be a list of strings"))
 		}
 		for i, item := range items {
 			var s string
 			if !isNull(item) && json.Unmarshal(item, &s) != nil {
-				errs = append(errs, field.TypeInvalid(root.Child(name).Index(i), field.OmitValueType{}, "must be a string"))
+				d.errs = append(d.errs, field.TypeInvalid(root.Child(name).Index(i), field.OmitValueType{}, "must be a string"))
+				d.badPull[i] = true
 			}
-			pulls = append(pulls, s)
+			d.pulls = append(d.pulls, s)
 		}
 	}
-	return secrets, pulls, errs
+	return d
 }
 
 // pick returns the non-null value of the field spelled as one of names (Pachyderm's
@@ -223,8 +249,34 @@ func decodeEntry(raw json.RawMessage, p *field.Path) (SecretMount, field.ErrorLi
 	}
 	for _, k := range sortedKeys(obj) {
 		if !known[k] {
-			errs = append(errs, field.NotSupported(p.Child(k), field.OmitValueType{}, []string{"name", "key", "mount_path", "env_var"}))
+			errs = append(errs, unknownField(p.Child(k), k))
 		}
 	}
 	return s, errs
+}
+
+// entryFieldsText lists the fields of a secrets entry for an unknown-field error.
+const entryFieldsText = "name, key, mount_path (or mountPath) and env_var (or envVar)"
+
+// unknownField reports field name, unknown in a secrets entry, at p: the accepted spellings, and
+// the one meant when name differs from it only in case, '_' or '-'.
+func unknownField(p *field.Path, name string) *field.Error {
+	detail := "unknown field; a secrets entry takes " + entryFieldsText
+	if meant := closeName(name); meant != "" {
+		detail += "; did you mean " + meant + "?"
+	}
+	return field.Forbidden(p, detail)
+}
+
+// closeName returns the entry field that name spells loosely (in any case, with or without '_'
+// or '-', or only its first three letters or more: "mount", "env"), or "".
+func closeName(name string) string {
+	loose := func(s string) string { return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s)) }
+	n := loose(name)
+	for _, names := range entryNames {
+		if f := loose(names[0]); n == f || len(n) >= 3 && strings.HasPrefix(f, n) {
+			return names[0]
+		}
+	}
+	return ""
 }

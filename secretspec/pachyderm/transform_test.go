@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/podsecrets/podsecrets/internal/errtext"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -59,7 +60,17 @@ func TestParseTransform(t *testing.T) {
 		{name: "secrets not a list", in: `{"secrets":{}}`, wantErrs: []string{"transform.secrets: Invalid value: must be a list of objects"}},
 		{name: "entry not an object", in: `{"secrets":["s"]}`, wantErrs: []string{"transform.secrets[0]: Invalid value: must be an object with name, key, mount_path and env_var"}},
 		{name: "value not a string", in: `{"secrets":[{"name":"s","key":1,"env_var":"V"}]}`, wantErrs: []string{"transform.secrets[0].key: Invalid value: must be a string"}},
-		{name: "unknown field", in: `{"secrets":[{"name":"s","mount_path":"/m","mode":"0400"}]}`, wantErrs: []string{`transform.secrets[0].mode: Unsupported value: supported values: "name", "key", "mount_path", "env_var"`}},
+		{name: "unknown field", in: `{"secrets":[{"name":"s","mount_path":"/m","mode":"0400"}]}`, wantErrs: []string{
+			"transform.secrets[0].mode: Forbidden: unknown field; a secrets entry takes name, key, mount_path (or mountPath) and env_var (or envVar)"}},
+		{name: "misspelt field", in: `{"secrets":[{"name":"s","MountPath":"/m"}]}`, wantErrs: []string{
+			"transform.secrets[0].MountPath: Forbidden: unknown field; a secrets entry takes name, key, mount_path (or mountPath) and env_var (or envVar); did you mean mount_path?"}},
+		{name: "unknown field hides no other entry", in: `{"secrets":[{"name":"s","mount":"/m"},{"name":"Bad_Name","env_var":"V","key":"k"},{"name":"t","env_var":"W"}],"image_pull_secrets":[1,"UPPER"]}`, wantErrs: []string{
+			"transform.secrets[0].mount: Forbidden: unknown field; a secrets entry takes name, key, mount_path (or mountPath) and env_var (or envVar); did you mean mount_path?",
+			"transform.image_pull_secrets[0]: Invalid value: must be a string",
+			`transform.secrets[1].name: Invalid value: "Bad_Name": must be lower case ("B" at byte 0): ` + subdomainRule,
+			"transform.secrets[2].key: Required value: env_var needs the key whose value it receives",
+			`transform.image_pull_secrets[1]: Invalid value: "UPPER": must be lower case ("U" at byte 0): ` + subdomainRule,
+		}},
 		{name: "both spellings", in: `{"secrets":[{"name":"s","mount_path":"/m","mountPath":"/n"}]}`, wantErrs: []string{"transform.secrets[0].mountPath: Duplicate value: the same field is also given as mount_path"}},
 		{name: "pull secrets not a list", in: `{"image_pull_secrets":"reg"}`, wantErrs: []string{"transform.image_pull_secrets: Invalid value: must be a list of strings"}},
 		{name: "pull secret not a string", in: `{"image_pull_secrets":[{}]}`, wantErrs: []string{"transform.image_pull_secrets[0]: Invalid value: must be a string"}},
@@ -79,6 +90,9 @@ func TestParseTransform(t *testing.T) {
 		})
 	}
 }
+
+// subdomainRule is apimachinery's message for a name that is not a DNS-1123 subdomain.
+var subdomainRule = k8svalidation.IsDNS1123Subdomain("A")[0]
 
 func TestParseTransformSyntaxErrorType(t *testing.T) {
 	_, err := ParseTransform([]byte(`{"a":`))

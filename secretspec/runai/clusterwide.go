@@ -29,11 +29,11 @@ const (
 // if the result is not a valid namespace name (a DNS-1123 label).
 func ProjectNamespace(project string) (string, error) {
 	if project == "" {
-		return "", fmt.Errorf("runai: project name is empty")
+		return "", fmt.Errorf("project name is empty")
 	}
 	ns := ProjectNamespacePrefix + project
 	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-		return "", fmt.Errorf("runai: project %q gives namespace %q, which is not a valid namespace name: %s",
+		return "", fmt.Errorf("project %q gives namespace %q, which is not a valid namespace name: %s",
 			project, ns, strings.Join(msgs, "; "))
 	}
 	return ns, nil

@@ -17,7 +17,8 @@
 //
 // Run:ai itself checks nothing: a wrong reference only fails when the pod is created. ParseEnv
 // and ParseEnvs reject, with the flag's position and the byte offset of the problem, a flag
-// without '=', an empty or invalid variable name, a reference without a key, an empty secret
+// without '=', an empty or invalid variable name (one that begins with '-' or holds a space
+// too: Kubernetes would take it, but it means a whole flag was pasted as a value), a reference without a key, an empty secret
 // or key, extra commas, a secret name that is not a DNS-1123 subdomain, a key that is not a
 // valid Secret key, and (ParseEnvs) the same variable given twice. Errors never quote a
 // variable's value: a plain value may itself be a password.

@@ -2,7 +2,6 @@ package runai
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/podsecrets/podsecrets/internal/validation"
@@ -19,7 +18,8 @@ const SecretPrefix = "SECRET:"
 // non-nil unless err is set: a value starting with SecretPrefix gives an Env ref, any other
 // value (empty included) a plain variable. The name is split off at the first '='.
 //
-// An error is a *ParseError (with Index -1) or several of them joined; none quotes the value.
+// An error lists one or more *ParseError (with Index -1) and is an apimachinery
+// utilerrors.Aggregate (errors.As finds each); none quotes the value.
 func ParseEnv(s string) (ref *secretspec.Ref, plain *corev1.EnvVar, err error) {
 	p := parseEnv(s, -1)
 	if len(p.errs) > 0 {
@@ -34,9 +34,10 @@ func ParseEnv(s string) (ref *secretspec.Ref, plain *corev1.EnvVar, err error) {
 }
 
 // ParseEnvs reads the arguments of every -e flag. It returns the refs and the plain variables,
-// each in flag order. It reports every bad flag, not only the first (several *ParseError
-// joined with errors.Join, each naming its flag's index), including a variable name given by
-// more than one flag.
+// each in flag order. It reports every bad flag, not only the first, including a variable
+// name given by more than one flag: the error lists one *ParseError per problem, each naming
+// its flag by position as a person counts ("3rd -e flag"), one per line when there are
+// several, and is an apimachinery utilerrors.Aggregate (errors.As finds each).
 func ParseEnvs(flags []string) ([]secretspec.Ref, []corev1.EnvVar, error) {
 	var (
 		refs   []secretspec.Ref
@@ -51,7 +52,7 @@ func ParseEnvs(flags []string) ([]secretspec.Ref, []corev1.EnvVar, error) {
 		if p.name != "" {
 			if j, ok := seen[p.name]; ok {
 				errs = append(errs, &ParseError{Index: i, Name: p.name, Offset: 0,
-					Msg: "variable is already set by flag " + strconv.Itoa(j)})
+					Msg: "variable is already set by the " + flagName(j)})
 			} else {
 				seen[p.name] = i
 			}
@@ -84,6 +85,21 @@ type parsed struct {
 	errs  []error
 }
 
+// pastedFlag explains a variable name that Kubernetes would take but no one means: one that
+// begins with '-' or holds a space, as when a whole flag ("-e A=SECRET:x,y") or several are
+// given as one flag's value. It returns "" for any other name.
+func pastedFlag(name string) string {
+	switch {
+	case strings.HasPrefix(name, "-"):
+		return `begins with "-": is a whole flag pasted as the value? Give only NAME=VALUE ` +
+			`(for -e A=SECRET:x,y the value is A=SECRET:x,y)`
+	case strings.Contains(name, " "):
+		return "holds a space: are several flags, or a whole flag, pasted as one value? " +
+			"Give one NAME=VALUE per -e flag"
+	}
+	return ""
+}
+
 func parseEnv(s string, index int) parsed {
 	var p parsed
 	fail := func(offset int, format string, args ...any) {
@@ -102,6 +118,8 @@ func parseEnv(s string, index int) parsed {
 		p.name = name
 		if msgs := validation.IsRelaxedEnvVarName(name); len(msgs) > 0 {
 			fail(0, "invalid variable name: %s", strings.Join(msgs, "; "))
+		} else if hint := pastedFlag(name); hint != "" {
+			fail(0, "invalid variable name: %s", hint)
 		}
 	}
 	if !strings.HasPrefix(value, SecretPrefix) {

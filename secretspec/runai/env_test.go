@@ -57,6 +57,11 @@ func TestParseEnv(t *testing.T) {
 		{name: "empty flag", in: "", wantErrs: []*ParseError{{Index: -1, Offset: 0, Msg: "missing '='"}}},
 		{name: "empty name", in: "=bar", wantErrs: []*ParseError{{Index: -1, Offset: 0, Msg: "empty variable name"}}},
 		{name: "invalid name", in: "A\tB=x", wantErrs: []*ParseError{{Index: -1, Name: "A\tB", Offset: 0, Msg: "invalid variable name"}}},
+		{name: "flag pasted whole", in: "-e A=SECRET:x,y", wantErrs: []*ParseError{{Index: -1, Name: "-e A", Offset: 0,
+			Msg: `invalid variable name: begins with "-": is a whole flag pasted as the value? Give only NAME=VALUE (for -e A=SECRET:x,y the value is A=SECRET:x,y)`}}},
+		{name: "long flag pasted whole", in: "--env=A=1", wantErrs: []*ParseError{{Index: -1, Name: "--env", Offset: 0, Msg: `invalid variable name: begins with "-"`}}},
+		{name: "name with a space", in: "A B=1", wantErrs: []*ParseError{{Index: -1, Name: "A B", Offset: 0,
+			Msg: "invalid variable name: holds a space: are several flags, or a whole flag, pasted as one value? Give one NAME=VALUE per -e flag"}}},
 		{name: "empty reference", in: "A=SECRET:", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 9, Msg: "empty secret reference"}}},
 		{name: "no key", in: "A=SECRET:s", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 10, Msg: "secret reference has no key"}}},
 		{name: "empty key", in: "A=SECRET:s,", wantErrs: []*ParseError{{Index: -1, Name: "A", Offset: 11, Msg: "empty key"}}},
@@ -144,8 +149,8 @@ func TestParseEnvs(t *testing.T) {
 			name:  "same name twice",
 			flags: []string{"A=1", "B=SECRET:s,k", "A=SECRET:s,k", "B=2"},
 			wantErrs: []*ParseError{
-				{Index: 2, Name: "A", Offset: 0, Msg: "variable is already set by flag 0"},
-				{Index: 3, Name: "B", Offset: 0, Msg: "variable is already set by flag 1"},
+				{Index: 2, Name: "A", Offset: 0, Msg: "variable is already set by the 1st -e flag"},
+				{Index: 3, Name: "B", Offset: 0, Msg: "variable is already set by the 2nd -e flag"},
 			},
 		},
 		{
@@ -153,7 +158,7 @@ func TestParseEnvs(t *testing.T) {
 			flags: []string{"A=SECRET:s", "A=x"},
 			wantErrs: []*ParseError{
 				{Index: 0, Name: "A", Offset: 10, Msg: "secret reference has no key"},
-				{Index: 1, Name: "A", Offset: 0, Msg: "variable is already set by flag 0"},
+				{Index: 1, Name: "A", Offset: 0, Msg: "variable is already set by the 1st -e flag"},
 			},
 		},
 	}
@@ -200,9 +205,17 @@ func TestParseErrorString(t *testing.T) {
 		err  ParseError
 		want string
 	}{
-		{ParseError{Index: 2, Name: "A", Offset: 7, Msg: "m"}, `runai: -e flag 2 ("A"): byte 7: m`},
-		{ParseError{Index: -1, Offset: 0, Msg: "m"}, `runai: -e: byte 0: m`},
-		{ParseError{Index: 0, Name: "B", Offset: -1, Msg: "m"}, `runai: -e flag 0 ("B"): m`},
+		{ParseError{Index: 2, Name: "A", Offset: 7, Msg: "m"}, `3rd -e flag ("A"): byte 7: m`},
+		{ParseError{Index: -1, Offset: 0, Msg: "m"}, `-e flag: byte 0: m`},
+		{ParseError{Index: 0, Name: "B", Offset: -1, Msg: "m"}, `1st -e flag ("B"): m`},
+		{ParseError{Index: 1, Offset: -1, Msg: "m"}, `2nd -e flag: m`},
+		{ParseError{Index: 10, Offset: -1, Msg: "m"}, `11th -e flag: m`},
+		{ParseError{Index: 11, Offset: -1, Msg: "m"}, `12th -e flag: m`},
+		{ParseError{Index: 12, Offset: -1, Msg: "m"}, `13th -e flag: m`},
+		{ParseError{Index: 20, Offset: -1, Msg: "m"}, `21st -e flag: m`},
+		{ParseError{Index: 21, Offset: -1, Msg: "m"}, `22nd -e flag: m`},
+		{ParseError{Index: 22, Offset: -1, Msg: "m"}, `23rd -e flag: m`},
+		{ParseError{Index: 110, Offset: -1, Msg: "m"}, `111th -e flag: m`},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -234,7 +247,7 @@ func TestSharedErrorsMapped(t *testing.T) {
 		got = append(got, *err.(*ParseError))
 	}
 	want := []ParseError{{Index: 5, Name: "X", Offset: -1,
-		Msg: `variable name: Duplicate value: also set by flag 2 from secret "a" key "k"`}}
+		Msg: `variable name: Duplicate value: also set by the 3rd -e flag from secret "a" key "k"`}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("flagErrors (-want +got):\n%s", diff)
 	}

@@ -1,15 +1,17 @@
 package runai
 
 import (
-	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // ParseError is a problem with one -e flag. It names the flag by its position and its
 // variable, never by its value.
 type ParseError struct {
 	// Index is the flag's 0-based position in the list given to ParseEnvs; -1 from ParseEnv.
+	// Error counts as a person does: Index 2 is the "3rd -e flag".
 	Index int
 	// Name is the variable's name, or "" when the flag has none.
 	Name string
@@ -19,13 +21,15 @@ type ParseError struct {
 	Msg string
 }
 
-// Error describes the problem as "runai: -e flag 2 (NAME): byte 7: msg".
+// Error describes the problem as `3rd -e flag ("NAME"): byte 7: msg` (`-e flag ("NAME"):
+// byte 7: msg` from ParseEnv). It has no package prefix, so that a program printing
+// "runai: " before its errors does not say it twice.
 func (e *ParseError) Error() string {
 	var b strings.Builder
-	b.WriteString("runai: -e")
 	if e.Index >= 0 {
-		b.WriteString(" flag ")
-		b.WriteString(strconv.Itoa(e.Index))
+		b.WriteString(flagName(e.Index))
+	} else {
+		b.WriteString("-e flag")
 	}
 	if e.Name != "" {
 		b.WriteString(" (")
@@ -41,13 +45,27 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
-// join returns nil, the only error, or all of them joined.
-func join(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errors.Join(errs...)
+// flagName names the -e flag at 0-based index as a person counts it: "1st -e flag".
+func flagName(index int) string {
+	return ordinal(index+1) + " -e flag"
 }
+
+// ordinal writes n with its English suffix: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ...
+func ordinal(n int) string {
+	suffix := "th"
+	switch n % 10 {
+	case 1:
+		suffix = "st"
+	case 2:
+		suffix = "nd"
+	case 3:
+		suffix = "rd"
+	}
+	if n%100 >= 11 && n%100 <= 13 {
+		suffix = "th"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+// join returns nil or the errors as one errlist.List.
+func join(errs []error) error { return errlist.New(errs...) }

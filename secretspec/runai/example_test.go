@@ -48,10 +48,11 @@ func ExampleParseEnvs_errors() {
 	})
 	fmt.Println(err)
 	// Output:
-	// runai: -e flag 0 ("MYUSERNAME"): byte 27: secret reference has no key: expected SECRET:<secret>,<key>
-	// runai: -e flag 1: byte 8: missing '=': expected NAME=VALUE or NAME=SECRET:<secret>,<key>
-	// runai: -e flag 2 ("MYUSERNAME"): byte 36: extra ',' in secret reference: expected exactly SECRET:<secret>,<key>
-	// runai: -e flag 2 ("MYUSERNAME"): byte 0: variable is already set by flag 0
+	// 4 problems:
+	//	- 1st -e flag ("MYUSERNAME"): byte 27: secret reference has no key: expected SECRET:<secret>,<key>
+	//	- 2nd -e flag: byte 8: missing '=': expected NAME=VALUE or NAME=SECRET:<secret>,<key>
+	//	- 3rd -e flag ("MYUSERNAME"): byte 36: extra ',' in secret reference: expected exactly SECRET:<secret>,<key>
+	//	- 3rd -e flag ("MYUSERNAME"): byte 0: variable is already set by the 1st -e flag
 }
 
 func Example_clusterWide() {

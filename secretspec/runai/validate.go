@@ -1,7 +1,6 @@
 package runai
 
 import (
-	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -21,7 +20,7 @@ var flagFields = map[string]string{
 func flagOrigin(index int) refpath.Origin {
 	o := refpath.Origin{Path: field.NewPath("flags").Index(index), Fields: flagFields, Mention: "the flag"}
 	if index >= 0 {
-		o.Mention = "flag " + strconv.Itoa(index)
+		o.Mention = "the " + flagName(index)
 	}
 	return o
 }

@@ -64,3 +64,32 @@ func Refs() []secretspec.Ref {
 		{Secret: "deploy-key", As: secretspec.GitSSH, Containers: []string{"fetch"}},
 	}
 }
+
+// AWSExtras is what Flyte's AWS Secrets Manager support adds to a pod for one FILE request,
+// shaped as flyte.Plan gives it: an in-memory volume, one fetcher init container writing into
+// it, a read-only mount of it in every container, and Flyte's plain variables.
+func AWSExtras() secretspec.Extras {
+	res := corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("200m"), corev1.ResourceMemory: resource.MustParse("500Mi")},
+		Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("200m"), corev1.ResourceMemory: resource.MustParse("500Mi")},
+	}
+	return secretspec.Extras{
+		Env: []corev1.EnvVar{
+			{Name: "FLYTE_SECRETS_DEFAULT_DIR", Value: "/etc/flyte/secrets"},
+			{Name: "FLYTE_SECRETS_FILE_PREFIX", Value: ""},
+		},
+		Mounts:  []corev1.VolumeMount{{Name: "aws-secret-vol", MountPath: "/etc/flyte/secrets", ReadOnly: true}},
+		Volumes: []corev1.Volume{{Name: "aws-secret-vol", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}}},
+		InitContainers: []corev1.Container{{
+			Name:  "aws-pull-secret-db-password",
+			Image: "docker.io/amazon/aws-secrets-manager-secret-sidecar:v0.1.4",
+			Env: []corev1.EnvVar{
+				{Name: "SECRET_ARN", Value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"},
+				{Name: "SECRET_FILENAME", Value: "/db/password"},
+				{Name: "SECRETS_DIR", Value: "/tmp"},
+			},
+			VolumeMounts: []corev1.VolumeMount{{Name: "aws-secret-vol", MountPath: "/tmp"}},
+			Resources:    res,
+		}},
+	}
+}

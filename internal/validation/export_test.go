@@ -1,0 +1,4 @@
+package validation
+
+// MatchApimachinery is matchApimachinery, for the external tests.
+var MatchApimachinery = matchApimachinery
