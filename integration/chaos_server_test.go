@@ -88,11 +88,7 @@ func startChaosServer(t *testing.T) *chaosServer {
 // top-level test (its cleanup is registered there); failures are reported to t.
 func (s *chaosServer) start(t *testing.T) {
 	t.Helper()
-	opts := apiservertesting.NewDefaultTestServerOptions()
-	// The metric invariants checked on tear-down are about the server's own health
-	// under normal use, not under injected faults.
-	opts.DisableInvariantChecks = true
-	server, err := apiservertesting.StartTestServer(s.t, opts, s.flags, s.storage)
+	server, err := apiservertesting.StartTestServer(s.t, apiservertesting.NewDefaultTestServerOptions(), s.flags, s.storage)
 	if err != nil {
 		t.Fatalf("starting kube-apiserver: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/propagate"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -33,11 +34,6 @@ const (
 	chaosChurnInterval = 150 * time.Millisecond
 )
 
-// chaosRetypeFixed says whether propagate recreates the copies of a source that was deleted and
-// created again with another type (issue #12, item 1). Until it does, the scenario and the
-// churn operation that does it are skipped.
-const chaosRetypeFixed = true
-
 // chaosStaleReleaseFixed says whether a propagate Controller that lost the Lease stops writing
 // at once and never clears a Lease another replica holds. Today it does neither: with
 // ReleaseOnCancel, client-go's LeaderElector calls release after a failed renewal; release
@@ -59,7 +55,7 @@ func TestChaos(t *testing.T) {
 	t.Logf("seed %d", seed)
 	srv := startChaosServer(t)
 	_, admin := srv.client(t, "podsecrets-chaos-world", nil)
-	w := newWorld(t, admin, seed, chaosRetypeFixed)
+	w := newWorld(t, admin, seed)
 	h := &chaosHarness{srv: srv, world: w, log: &writeLog{}, top: t}
 	h.addReplica(t)
 	h.addReplica(t)
@@ -111,19 +107,19 @@ func TestChaos(t *testing.T) {
 			for _, r := range h.replicas {
 				r.proxy.refuse(chaosRefusal)
 			}
-			ctx := context.Background()
-			for range len(h.world.sources) {
-				if err := h.world.recreateSource(ctx, true); err != nil {
-					t.Errorf("re-creating a source with another type: %v", err)
+			// The churn may re-create the same source at the same time: retry on its conflicts.
+			for _, name := range h.world.sources {
+				err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
+					return h.world.recreateSource(ctx, name, true) == nil, nil
+				})
+				if err != nil {
+					t.Errorf("re-creating source %s with another type: %v", name, err)
 				}
 			}
 			time.Sleep(chaosRefusal)
 		}, false},
 	} {
 		t.Run(f.name, func(t *testing.T) {
-			if f.name == "RetypeWhileDisconnected" && !chaosRetypeFixed {
-				t.Skip("skipped until propagate recreates copies whose source changed type (issue #12 item 1); set chaosRetypeFixed")
-			}
 			h.run(t, f)
 		})
 	}

@@ -50,8 +50,10 @@ func unownedData(ns, name string) map[string][]byte {
 // world is the cluster state the chaos suite changes through its own, never faulted, client,
 // and the check that the controllers' copies match it.
 type world struct {
-	c   kubernetes.Interface
-	rng *rand.Rand // used by the churn goroutine only, and by setup before it
+	c kubernetes.Interface
+
+	rngMu sync.Mutex // the churn and a fault's injection draw from rng at the same time
+	rng   *rand.Rand
 
 	mu      sync.Mutex
 	nextNS  int
@@ -59,11 +61,10 @@ type world struct {
 	unowned map[string]bool // "ns/name" of every unowned Secret that must stay as created
 	ops     map[string]int  // churn operations done, by kind
 	failed  map[string]int  // churn operations that failed (API down, conflicts), by kind
-	retype  bool            // whether the churn re-creates sources with another type
 }
 
 // newWorld creates the sources, namespaces and unowned Secrets.
-func newWorld(t *testing.T, c kubernetes.Interface, seed uint64, retype bool) *world {
+func newWorld(t *testing.T, c kubernetes.Interface, seed uint64) *world {
 	t.Helper()
 	w := &world{
 		c:       c,
@@ -71,7 +72,6 @@ func newWorld(t *testing.T, c kubernetes.Interface, seed uint64, retype bool) *w
 		unowned: map[string]bool{},
 		ops:     map[string]int{},
 		failed:  map[string]int{},
-		retype:  retype,
 	}
 	ctx := context.Background()
 	if _, err := c.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: chaosSourceNS}}, metav1.CreateOptions{}); err != nil {
@@ -114,7 +114,18 @@ func (w *world) sourceSecret(name string, typ corev1.SecretType, optedIn bool) *
 }
 
 // value is a fresh random data value.
-func (w *world) value() string { return fmt.Sprintf("v%016x", w.rng.Uint64()) }
+func (w *world) value() string {
+	w.rngMu.Lock()
+	defer w.rngMu.Unlock()
+	return fmt.Sprintf("v%016x", w.rng.Uint64())
+}
+
+// intN is a random number in [0, n).
+func (w *world) intN(n int) int {
+	w.rngMu.Lock()
+	defer w.rngMu.Unlock()
+	return w.intN(n)
+}
 
 // createNamespace creates namespace chaos-<kind>-N (labelled chaosTarget=selected) holding an
 // unowned Secret.
@@ -155,21 +166,18 @@ type churnOp struct {
 
 // churnOps is every kind of change the churn makes.
 func (w *world) churnOps() []churnOp {
-	ops := []churnOp{
+	return []churnOp{
 		{"update source data", (*world).updateSource},
 		{"update source data", (*world).updateSource},
 		{"opt a source out or in", (*world).toggleOptIn},
-		{"delete and re-create a source", func(w *world, ctx context.Context) error { return w.recreateSource(ctx, false) }},
+		{"delete and re-create a source", func(w *world, ctx context.Context) error { return w.recreateSource(ctx, w.randomSource(), false) }},
 		{"create a namespace", (*world).addNamespace},
 		{"delete a namespace", (*world).removeNamespace},
 		{"relabel a namespace", (*world).relabelNamespace},
 		{"edit a copy", (*world).editCopy},
 		{"delete a copy", (*world).deleteCopy},
+		{"re-create a source with another type", func(w *world, ctx context.Context) error { return w.recreateSource(ctx, w.randomSource(), true) }},
 	}
-	if w.retype {
-		ops = append(ops, churnOp{"re-create a source with another type", func(w *world, ctx context.Context) error { return w.recreateSource(ctx, true) }})
-	}
-	return ops
 }
 
 // churn makes one change every interval until stop is closed or limit changes were made,
@@ -184,7 +192,7 @@ func (w *world) churn(stop <-chan struct{}, interval time.Duration, limit int) {
 			return
 		case <-ticker.C:
 		}
-		op := ops[w.rng.IntN(len(ops))]
+		op := ops[w.intN(len(ops))]
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err := op.do(w, ctx)
 		cancel()
@@ -210,7 +218,7 @@ func (w *world) counts() string {
 	return strings.Join(parts, ", ")
 }
 
-func (w *world) randomSource() string { return w.sources[w.rng.IntN(len(w.sources))] }
+func (w *world) randomSource() string { return w.sources[w.intN(len(w.sources))] }
 
 func (w *world) updateSource(ctx context.Context) error {
 	secrets := w.c.CoreV1().Secrets(chaosSourceNS)
@@ -243,9 +251,8 @@ func (w *world) toggleOptIn(ctx context.Context) error {
 
 // recreateSource deletes a source and creates it again, opted in, with the same type or with
 // the other of Opaque and kubernetes.io/basic-auth.
-func (w *world) recreateSource(ctx context.Context, retype bool) error {
+func (w *world) recreateSource(ctx context.Context, name string, retype bool) error {
 	secrets := w.c.CoreV1().Secrets(chaosSourceNS)
-	name := w.randomSource()
 	typ := corev1.SecretTypeOpaque
 	if old, err := secrets.Get(ctx, name, metav1.GetOptions{}); err == nil {
 		typ = old.Type
@@ -267,7 +274,7 @@ func (w *world) recreateSource(ctx context.Context, retype bool) error {
 }
 
 func (w *world) addNamespace(ctx context.Context) error {
-	_, err := w.createNamespace(ctx, []string{"p", "l"}[w.rng.IntN(2)], w.rng.IntN(2) == 0)
+	_, err := w.createNamespace(ctx, []string{"p", "l"}[w.intN(2)], w.intN(2) == 0)
 	return err
 }
 
@@ -294,7 +301,7 @@ func (w *world) removeNamespace(ctx context.Context) error {
 	if err != nil || len(all) <= 6 { // keep the world from emptying
 		return err
 	}
-	ns := all[w.rng.IntN(len(all))].Name
+	ns := all[w.intN(len(all))].Name
 	w.mu.Lock()
 	for key := range w.unowned {
 		if strings.HasPrefix(key, ns+"/") {
@@ -350,7 +357,7 @@ func (w *world) relabelNamespace(ctx context.Context) error {
 	if len(ls) == 0 {
 		return nil
 	}
-	ns := ls[w.rng.IntN(len(ls))]
+	ns := ls[w.intN(len(ls))]
 	ns.Labels[chaosTarget] = fmt.Sprint(ns.Labels[chaosTarget] != "true")
 	_, err = w.c.CoreV1().Namespaces().Update(ctx, &ns, metav1.UpdateOptions{})
 	return err
@@ -364,7 +371,7 @@ func (w *world) randomCopy(ctx context.Context) (*corev1.Secret, error) {
 	if err != nil || len(list.Items) == 0 {
 		return nil, err
 	}
-	return &list.Items[w.rng.IntN(len(list.Items))], nil
+	return &list.Items[w.intN(len(list.Items))], nil
 }
 
 func (w *world) editCopy(ctx context.Context) error {
