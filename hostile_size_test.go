@@ -59,8 +59,8 @@ func TestHostileNesting(t *testing.T) {
 			}
 		})
 	}
-	h := admission.NewHandler(func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-		return nil, nil, nil
+	h := admission.NewHandler(func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		return nil, secretspec.Extras{}, nil
 	})
 	bodies := map[string]string{
 		"nested object":  `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","operation":"CREATE","object":` + strings.Repeat(`{"a":`, 100000),

@@ -228,8 +228,11 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, dialectLeakCases()...)
 	cases = append(cases, injectLeakCases()...)
 	cases = append(cases, injectExtrasLeakCases()...)
+	cases = append(cases, workloadsLeakCases()...)
 	cases = append(cases, admissionLeakCases()...)
+	cases = append(cases, admissionNewLeakCases()...)
 	cases = append(cases, propagateLeakCases()...)
+	cases = append(cases, lifecycleLeakCases(t)...)
 	cases = append(cases, flyteLeakCases()...)
 	cases = append(cases, propagateRecreateLeakCases()...)
 	cases = append(cases, newuserLeakCases(t)...)
@@ -683,8 +686,8 @@ func injectLeakCases() []leakCase {
 
 func admissionLeakCases() []leakCase {
 	S := sentinel
-	envRefs := func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-		return []secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "PASSWORD"}}, nil, nil
+	envRefs := func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		return []secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "PASSWORD"}}, secretspec.Extras{}, nil
 	}
 	review := func(podJSON string) string {
 		return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},"namespace":"ns","operation":"CREATE","object":` + podJSON + `}}`
@@ -724,11 +727,11 @@ func admissionLeakCases() []leakCase {
 		{A, "object as value", true, post(review(podWith(`{"name":"X","value":{"`+S+`":1}}`)), envRefs)},
 		{A, "invalid escape in value", true, post(review(podWith(`{"name":"X","value":"`+S+`\q"}`)), envRefs)},
 		{A, "duplicate env value field", false, post(review(podWith(`{"name":"X","value":"`+S+`","value":"`+sentinel2+`"}`)), envRefs)},
-		{A, "RefsFunc fails, pod holds value", true, post(review(podWith(`{"name":"TOKEN","value":"`+S+`"}`)), func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-			return nil, nil, errors.New("no refs for this pod")
+		{A, "RefsFunc fails, pod holds value", true, post(review(podWith(`{"name":"TOKEN","value":"`+S+`"}`)), func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+			return nil, secretspec.Extras{}, errors.New("no refs for this pod")
 		})},
-		{A, "WithEnv clashes with pod literal", true, post(review(podWith(`{"name":"MODE","value":"`+S+`"}`)), func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-			return nil, []corev1.EnvVar{{Name: "MODE", Value: sentinel2}}, nil
+		{A, "WithEnv clashes with pod literal", true, post(review(podWith(`{"name":"MODE","value":"`+S+`"}`)), func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+			return nil, secretspec.Extras{Env: []corev1.EnvVar{{Name: "MODE", Value: sentinel2}}}, nil
 		})},
 		{A, "not an AdmissionReview", true, post(`{"kind":"Pod","password":"`+S+`"}`, envRefs)},
 		{A, "garbage body", true, post(S, envRefs)},

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -31,6 +32,9 @@ func Apply(spec *corev1.PodSpec, refs []secretspec.Ref, opts ...Option) (*corev1
 	if spec == nil {
 		return nil, errors.New("inject: the PodSpec is nil")
 	}
+	if err := refuseSecretsHash(opts); err != nil {
+		return nil, err
+	}
 	out := new(corev1.PodSpec)
 	if err := applyTo(out, spec, nil, nil, refs, opts, nil); err != nil {
 		return nil, err
@@ -47,6 +51,9 @@ func ApplyPod(pod *corev1.Pod, refs []secretspec.Ref, opts ...Option) (*corev1.P
 	}
 	out := &corev1.Pod{TypeMeta: pod.TypeMeta}
 	if err := applyTo(&out.Spec, &pod.Spec, &out.ObjectMeta, &pod.ObjectMeta, refs, opts, nil); err != nil {
+		return nil, err
+	}
+	if err := stampSecretsHash(&out.ObjectMeta, &out.Spec, opts); err != nil {
 		return nil, err
 	}
 	pod.Status.DeepCopyInto(&out.Status)
@@ -149,7 +156,7 @@ func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs
 			"the PodSpec has no containers, so the refs and Extras would reach nothing (a pod needs at least one container)"))
 	}
 	if len(errs) > 0 {
-		return errs.ToAggregate()
+		return errlist.From(errs)
 	}
 	a.refs = normalize(refs)
 	a.src = src
@@ -174,7 +181,7 @@ func applyTo(dst, src *corev1.PodSpec, dstMeta, srcMeta *metav1.ObjectMeta, refs
 		}
 	}
 	if len(a.errs) > 0 {
-		return a.errs.ToAggregate()
+		return errlist.From(a.errs)
 	}
 	dst.Volumes = a.volumes()
 	dst.ImagePullSecrets = a.pullSecrets()

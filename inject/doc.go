@@ -97,4 +97,35 @@
 // ConflictOverride replaces only the clashing entry: a volume of the pod's that no mount uses
 // any more is left in place. Refs that clash with each other (one variable set two ways, two
 // Secrets at one path) are reported by secretspec.ValidateRefs, before anything else.
+//
+// # Workloads
+//
+// ApplyTemplate applies refs to one pod template; ApplyObject does it for every pod template
+// of a whole object: typed Pods, PodTemplates, Deployments, StatefulSets, DaemonSets,
+// ReplicaSets, ReplicationControllers, Jobs and CronJobs (the result keeps its type), and
+// *unstructured.Unstructured objects of those kinds and of JobSet, the Kubeflow training jobs,
+// Ray (RayCluster, RayJob, RayService), LeaderWorkerSet, Volcano Job and Knative Service,
+// located by template paths without importing their Go types. WithTemplatePaths adds other
+// kinds; WithTemplates selects templates by path (e.g. only
+// "spec.pytorchReplicaSpecs.Worker.template"):
+//
+//	job, err := inject.ApplyObject(job, refs) // a *batchv1.Job
+//	dep, err := inject.ApplyObject(deployment, refs, inject.WithSecretsHash(lister))
+//	obj, err := inject.ApplyObject(pytorchJob, refs, // *unstructured.Unstructured from YAML
+//		inject.WithTemplates(func(path string) bool { return strings.Contains(path, ".Worker.") }))
+//
+// An unstructured object comes back with the secrets wired and every other field, unknown
+// ones and number types included, as it was: only the difference Apply makes is written into
+// a copy. Errors carry the object's own paths
+// (spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].env[0]). PatchObject is a
+// webhook's answer for any such object, with paths relative to it (/spec/template/spec/…).
+//
+// # Lifecycle
+//
+// Uses reads back the refs any PodSpec consumes, however it was made (secretKeyRef, envFrom,
+// secret and projected volumes, imagePullSecrets), for checking (package preflight) or hashing.
+// WithSecretsHash stamps AnnotationSecretsHash on a pod or template: a keyed hash
+// (SecretsHash: HMAC-SHA256 keyed by the Secrets' UIDs) of exactly the data the resulting spec
+// consumes, so a workload rolls when, and only when, something it uses changes; package
+// rollout keeps the stamp current as Secrets rotate.
 package inject

@@ -12,6 +12,7 @@ import (
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -36,7 +37,9 @@ type objectConfig struct {
 //		return path == "spec.pytorchReplicaSpecs.Worker.template"
 //	})
 //
-// The refs' Containers still select containers inside the selected templates. The last
+// A RayJob's templates are its cluster's head and worker groups and its submitter
+// ("spec.submitterPodTemplate"). The refs' Containers still select containers inside the
+// selected templates. The last
 // WithTemplates given counts; without one, every template is selected.
 func WithTemplates(selected func(path string) bool) Option {
 	return optionFunc(func(c config) config { c.obj.selected = selected; return c })
@@ -66,11 +69,16 @@ func WithTemplates(selected func(path string) bool) Option {
 // must be in at least one of the selected templates; a template without it simply does not get
 // that ref. An object without a pod template, a kind the library does not know, or a path
 // that leads to something other than a template is an error; a template path that is absent
-// in the object (a RayCluster without worker groups) is not. WithTemplates selects templates.
+// in the object (a RayCluster without worker groups) is not. WithTemplates selects templates
+// (those it leaves out of an unstructured object are not even read). WithExtras reaches every
+// selected template: its annotations go on the template's metadata, its fetchers before the
+// template's own init containers (whose unknown fields stay with them).
 //
-// ApplyObject is deterministic, and idempotent as Apply is. Errors are a
-// k8s.io/apimachinery utilerrors.Aggregate of *field.Error, except for an object of a type
-// ApplyObject does not take.
+// ApplyObject is deterministic, and idempotent as Apply is. Problems with the refs, the
+// options or the object's content are a k8s.io/apimachinery utilerrors.Aggregate of
+// *field.Error; a nil object, a type or kind ApplyObject does not know, and an object in which
+// no template path leads anywhere get a plain error that names them. No error quotes a value
+// of the object (a template may hold secrets): it names fields and JSON types.
 func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (runtime.Object, error) {
 	var cfg config
 	for _, o := range opts {
@@ -79,117 +87,101 @@ func ApplyObject(obj runtime.Object, refs []secretspec.Ref, opts ...Option) (run
 		}
 	}
 	oc := cfg.obj
-	tpl := func(src *corev1.PodTemplateSpec, at *field.Path, dst *corev1.PodTemplateSpec) error {
-		out, err := oc.applyTemplates([]site{{at: at, t: src}}, refs, opts)
-		if err != nil {
-			return err
-		}
-		out[0].DeepCopyInto(dst)
-		return nil
+	if isNil(obj) {
+		return nil, errors.New("inject: ApplyObject: the object is nil")
 	}
-	spec := field.NewPath("spec")
 	switch o := obj.(type) {
 	case *unstructured.Unstructured:
-		if o == nil {
-			break
-		}
 		u, err := oc.applyUnstructured(o, refs, opts)
 		if err != nil {
 			return nil, err // not a typed nil in the interface
 		}
 		return u, nil
 	case *corev1.Pod:
-		if o == nil {
-			break
-		}
 		if oc.selected != nil && !oc.selected("") {
 			return o.DeepCopy(), nil
 		}
 		return ApplyPod(o, refs, opts...)
-	case *corev1.PodTemplate:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Template, field.NewPath("template"), &out.Template))
-	case *corev1.ReplicationController:
-		if o == nil {
-			break
-		}
-		if o.Spec.Template == nil {
-			return nil, field.ErrorList{field.Required(spec.Child("template"), "a ReplicationController needs a pod template")}.ToAggregate()
-		}
-		c := *o
-		c.Spec.Template = nil
-		out := c.DeepCopy()
-		out.Spec.Template = new(corev1.PodTemplateSpec)
-		return done(out, tpl(o.Spec.Template, spec.Child("template"), out.Spec.Template))
-	case *appsv1.Deployment:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *appsv1.StatefulSet:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *appsv1.DaemonSet:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *appsv1.ReplicaSet:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *batchv1.Job:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.Template, spec.Child("template"), &out.Spec.Template))
-	case *batchv1.CronJob:
-		if o == nil {
-			break
-		}
-		c := *o
-		c.Spec.JobTemplate.Spec.Template = corev1.PodTemplateSpec{}
-		out := c.DeepCopy()
-		return done(out, tpl(&o.Spec.JobTemplate.Spec.Template,
-			spec.Child("jobTemplate", "spec", "template"), &out.Spec.JobTemplate.Spec.Template))
-	case nil:
-	default:
+	}
+	w, ok := typedSplit(obj)
+	if !ok {
 		return nil, fmt.Errorf("inject: ApplyObject does not take a %T; it takes Pods, PodTemplates, "+
 			"ReplicationControllers, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs "+
 			"and *unstructured.Unstructured", obj)
 	}
-	return nil, errors.New("inject: ApplyObject: the object is nil")
-}
-
-// done returns out, or only the error if there is one.
-func done(out runtime.Object, err error) (runtime.Object, error) {
+	if w.t == nil {
+		return nil, errlist.From(field.ErrorList{field.Required(w.at, "a ReplicationController needs a pod template")})
+	}
+	ts, err := oc.applyTemplates([]site{{at: w.at, t: w.t}}, refs, opts)
 	if err != nil {
 		return nil, err
 	}
+	out := w.rest.DeepCopyObject()
+	*w.slot(out) = *ts[0] // made by applyTemplate: shares nothing with obj
 	return out, nil
+}
+
+// typedWorkload is a typed object split into its pod template and the rest.
+type typedWorkload struct {
+	rest runtime.Object          // a shallow copy of the object, its template empty (or nil)
+	t    *corev1.PodTemplateSpec // the object's template; nil if it has none
+	at   *field.Path             // the template's path
+	// slot returns where the template goes in a deep copy of rest
+	slot func(runtime.Object) *corev1.PodTemplateSpec
+}
+
+// typedSplit splits a typed workload of a kind ApplyObject takes (other than Pod, which is
+// its own template); ok is false for any other type.
+func typedSplit(obj runtime.Object) (w typedWorkload, ok bool) {
+	spec := field.NewPath("spec")
+	switch o := obj.(type) {
+	case *corev1.PodTemplate:
+		c := *o
+		c.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Template, field.NewPath("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*corev1.PodTemplate).Template }}, true
+	case *corev1.ReplicationController:
+		c := *o
+		c.Spec.Template = nil
+		return typedWorkload{&c, o.Spec.Template, spec.Child("template"), func(x runtime.Object) *corev1.PodTemplateSpec {
+			rc := x.(*corev1.ReplicationController)
+			rc.Spec.Template = new(corev1.PodTemplateSpec)
+			return rc.Spec.Template
+		}}, true
+	case *appsv1.Deployment:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.Deployment).Spec.Template }}, true
+	case *appsv1.StatefulSet:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.StatefulSet).Spec.Template }}, true
+	case *appsv1.DaemonSet:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.DaemonSet).Spec.Template }}, true
+	case *appsv1.ReplicaSet:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*appsv1.ReplicaSet).Spec.Template }}, true
+	case *batchv1.Job:
+		c := *o
+		c.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.Template, spec.Child("template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec { return &x.(*batchv1.Job).Spec.Template }}, true
+	case *batchv1.CronJob:
+		c := *o
+		c.Spec.JobTemplate.Spec.Template = corev1.PodTemplateSpec{}
+		return typedWorkload{&c, &o.Spec.JobTemplate.Spec.Template, spec.Child("jobTemplate", "spec", "template"),
+			func(x runtime.Object) *corev1.PodTemplateSpec {
+				return &x.(*batchv1.CronJob).Spec.JobTemplate.Spec.Template
+			}}, true
+	}
+	return typedWorkload{}, false
 }
 
 // site is one pod template of an object and its path (nil: the object itself).
@@ -251,7 +243,7 @@ func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts 
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	opts = append(opts[:len(opts):len(opts)], optionFunc(func(c config) config { c.obj.containersChecked = true; return c }))
 	out := make([]*corev1.PodTemplateSpec, len(sites))
@@ -267,7 +259,7 @@ func (oc objectConfig) applyTemplates(sites []site, refs []secretspec.Ref, opts 
 		out[i] = t
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	for i, s := range sites {
 		if !sel[i] {

@@ -234,6 +234,23 @@ func TestApplyObjectSelection(t *testing.T) {
 			t.Errorf("Worker env (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("a template left out is not read", func(t *testing.T) {
+		broken := set(pytorch, "python", "spec", "pytorchReplicaSpecs", "Master", "template", "spec", "containers")
+		got, err := ApplyObject(broken, []secretspec.Ref{dbRef}, WithTemplates(func(p string) bool { return p == "spec.pytorchReplicaSpecs.Worker.template" }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([][]string{{"LR", "DB_PASSWORD"}}, containerEnv(t, got.(*unstructured.Unstructured), worker)); diff != "" {
+			t.Errorf("Worker env (-want +got):\n%s", diff)
+		}
+		none, err := ApplyObject(broken, []secretspec.Ref{dbRef}, WithTemplates(func(string) bool { return false }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(broken, none); diff != "" {
+			t.Errorf("selecting nothing changed the object (-in +out):\n%s", diff)
+		}
+	})
 	t.Run("a container one template has", func(t *testing.T) {
 		// the Launcher has mpi-launcher, the Worker mpi-worker
 		mpi := readObject(t, "mpijob.yaml")
@@ -365,4 +382,60 @@ func builtinKinds() []schema.GroupKind {
 		}
 	}
 	return out
+}
+
+// TestApplyObjectExtrasUnstructured: a fetcher init container put before a template's own,
+// and annotations, reach an unstructured template; the template's own init container keeps
+// its fields corev1 does not know, and nothing else changes.
+func TestApplyObjectExtrasUnstructured(t *testing.T) {
+	in := readObject(t, "jobset.yaml")
+	tplPath := []string{"spec", "replicatedJobs"}
+	jobs, _, _ := unstructured.NestedSlice(in.Object, tplPath...)
+	tm := jobs[0].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["template"].(map[string]any)
+	tm["spec"].(map[string]any)["initContainers"] = []any{map[string]any{"name": "setup", "image": "busybox", "x-future": int64(1)}}
+	_ = unstructured.SetNestedSlice(in.Object, jobs, tplPath...)
+
+	x := secretspec.Extras{
+		Annotations:    map[string]string{"vault.hashicorp.com/agent-inject": "true"},
+		InitContainers: []corev1.Container{{Name: "fetch", Image: "fetcher:1"}},
+	}
+	got, err := ApplyObject(in, nil, WithExtras(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := got.(*unstructured.Unstructured)
+	jobs, _, _ = unstructured.NestedSlice(out.Object, tplPath...)
+	for i, j := range jobs {
+		tm := j.(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["template"].(map[string]any)
+		ann, _, _ := unstructured.NestedStringMap(tm, "metadata", "annotations")
+		if ann["vault.hashicorp.com/agent-inject"] != "true" {
+			t.Errorf("replicatedJobs[%d]: annotations %v", i, ann)
+		}
+		inits, _, _ := unstructured.NestedSlice(tm, "spec", "initContainers")
+		var names []string
+		for _, c := range inits {
+			names = append(names, c.(map[string]any)["name"].(string))
+		}
+		want := []string{"fetch"}
+		if i == 0 {
+			want = []string{"fetch", "setup"}
+			if f := inits[1].(map[string]any)["x-future"]; f != int64(1) {
+				t.Errorf("the template's own init container lost x-future: %#v", inits[1])
+			}
+			if _, ok := inits[1].(map[string]any)["resources"]; ok {
+				t.Errorf("the template's own init container gained resources: %#v", inits[1])
+			}
+		}
+		if diff := cmp.Diff(want, names); diff != "" {
+			t.Errorf("replicatedJobs[%d] init containers (-want +got):\n%s", i, diff)
+		}
+	}
+	if p := firstLoss(in.Object, out.Object, ""); p != "" && !strings.HasSuffix(p, "initContainers[0]") && !strings.Contains(p, "initContainers[0].") {
+		t.Errorf("the output lost or changed %s", p)
+	}
+	if twice, err := ApplyObject(out, nil, WithExtras(x)); err != nil {
+		t.Fatal(err)
+	} else if diff := cmp.Diff(out, twice); diff != "" {
+		t.Errorf("not idempotent (-once +twice):\n%s", diff)
+	}
 }

@@ -48,6 +48,7 @@ type config struct {
 	noInit bool
 	extras []secretspec.Extras // WithExtras and WithEnv, in the order given: paths "extras[i]"
 	obj    objectConfig        // ApplyObject's options (object.go)
+	hash   *secretsHashOption
 }
 
 type optionFunc func(config) config

@@ -56,6 +56,7 @@ type differ struct {
 
 	ca, cb *corev1.Container // scratch copies, made once per Patch
 	enc    *json.Encoder     // writes values straight into buf
+	prefix string            // put before every path (PatchObject: where a template is)
 }
 
 func (d *differ) spec(a, b *corev1.PodSpec) {
@@ -332,7 +333,7 @@ func (d *differ) begin(kind, p string) {
 	d.buf.WriteString(`{"op":"`)
 	d.buf.WriteString(kind)
 	d.buf.WriteString(`","path":`)
-	writeJSONString(&d.buf, p)
+	writeJSONString(&d.buf, d.prefix+p)
 }
 
 // writeJSONString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as encoding/json does.

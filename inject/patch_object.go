@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
@@ -27,24 +29,89 @@ func PatchObject(before, after runtime.Object) ([]byte, error) {
 			return Patch(a, b)
 		}
 	}
-	x, err := toTree(before)
-	if err != nil {
-		return nil, fmt.Errorf("inject: PatchObject cannot encode before, a %T: %w", before, err)
-	}
-	y, err := toTree(after)
-	if err != nil {
-		return nil, fmt.Errorf("inject: PatchObject cannot encode after, a %T: %w", after, err)
-	}
 	d := differ{}
 	d.enc = json.NewEncoder(&d.buf)
 	d.enc.SetEscapeHTML(false)
 	d.buf.WriteByte('[')
-	d.tree("", x, y)
+	switch {
+	case d.unstructured(before, after):
+	case d.typed(before, after):
+	default:
+		x, err := toTree(before)
+		if err != nil {
+			return nil, fmt.Errorf("inject: PatchObject cannot encode before, a %T: %w", before, err)
+		}
+		y, err := toTree(after)
+		if err != nil {
+			return nil, fmt.Errorf("inject: PatchObject cannot encode after, a %T: %w", after, err)
+		}
+		d.tree("", x, y)
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
 	d.buf.WriteByte(']')
 	return d.buf.Bytes(), nil
+}
+
+// unstructured diffs two unstructured objects of JSON values as they are, without encoding
+// them; it reports whether it could.
+func (d *differ) unstructured(before, after runtime.Object) bool {
+	a, ok := before.(*unstructured.Unstructured)
+	if !ok {
+		return false
+	}
+	b, ok := after.(*unstructured.Unstructured)
+	if !ok || !isJSON(a.Object) || !isJSON(b.Object) {
+		return false
+	}
+	d.tree("", a.Object, b.Object)
+	return true
+}
+
+// typed diffs two typed workloads of one kind: the template with Patch's typed differ, the
+// rest through JSON; it reports whether it could.
+func (d *differ) typed(before, after runtime.Object) bool {
+	if reflect.TypeOf(before) != reflect.TypeOf(after) {
+		return false
+	}
+	a, ok := typedSplit(before)
+	if !ok || a.t == nil {
+		return false
+	}
+	b, _ := typedSplit(after)
+	if b.t == nil {
+		return false
+	}
+	d.json("", a.rest, b.rest)
+	d.prefix = "/" + strings.ReplaceAll(a.at.String(), ".", "/")
+	if !reflect.DeepEqual(&a.t.ObjectMeta, &b.t.ObjectMeta) {
+		d.json("/metadata", &a.t.ObjectMeta, &b.t.ObjectMeta)
+	}
+	d.spec(&a.t.Spec, &b.t.Spec)
+	return true
+}
+
+// isJSON reports whether v holds only JSON values of the types copyJSON takes, which the
+// differ compares as they are.
+func isJSON(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if !isJSON(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !isJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return isJSONScalar(v)
 }
 
 // isNil is true for a nil interface and for a typed nil pointer in one.

@@ -26,5 +26,8 @@ func applyTemplate(t *corev1.PodTemplateSpec, refs []secretspec.Ref, opts []Opti
 	if err := applyTo(&out.Spec, &t.Spec, &out.ObjectMeta, &t.ObjectMeta, refs, opts, at); err != nil {
 		return nil, err
 	}
+	if err := stampSecretsHash(&out.ObjectMeta, &out.Spec, opts); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

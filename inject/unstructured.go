@@ -6,14 +6,17 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -23,12 +26,12 @@ import (
 func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []secretspec.Ref, opts []Option) (*unstructured.Unstructured, error) {
 	gvk := u.GroupVersionKind()
 	if gvk.Kind == "" {
-		return nil, field.ErrorList{field.Required(field.NewPath("kind"), "ApplyObject needs the object's apiVersion and kind to find its pod templates")}.ToAggregate()
+		return nil, errlist.From(field.ErrorList{field.Required(field.NewPath("kind"), "ApplyObject needs the object's apiVersion and kind to find its pod templates")})
 	}
 	gk := gvk.GroupKind()
 	paths, errs := oc.pathsFor(gk)
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("inject: ApplyObject does not know where the pod templates of a %s are; "+
@@ -37,7 +40,7 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 	}
 	obj, ok := copyJSON(u.Object)
 	if !ok {
-		return nil, checkJSON(u.Object, nil).ToAggregate()
+		return nil, errlist.From(checkJSON(u.Object, nil))
 	}
 	root, _ := obj.(map[string]any)
 	if root == nil {
@@ -46,12 +49,17 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 
 	var maps []map[string]any
 	var sites []site
+	found := 0
 	for _, tp := range paths {
 		errs = append(errs, findTemplates(root, tp.steps, nil, tp.text, func(at *field.Path, m map[string]any) {
+			found++
 			for i := range sites { // two paths may lead to one template
 				if reflect.ValueOf(maps[i]).UnsafePointer() == reflect.ValueOf(m).UnsafePointer() {
 					return
 				}
+			}
+			if oc.selected != nil && !oc.selected(site{at: at}.path()) {
+				return // left as it is, not even read
 			}
 			t, err := decodeTemplate(m, at)
 			if err != nil {
@@ -63,20 +71,31 @@ func (oc objectConfig) applyUnstructured(u *unstructured.Unstructured, refs []se
 		})...)
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, errlist.From(errs)
 	}
-	if len(sites) == 0 {
+	if found == 0 {
 		texts := make([]string, len(paths))
 		for i := range paths {
 			texts[i] = fmt.Sprintf("%q", paths[i].text)
 		}
 		return nil, fmt.Errorf("inject: ApplyObject found no pod template in the %s: nothing at %s", kindName(gk), strings.Join(texts, ", "))
 	}
-	outs, err := oc.applyTemplates(sites, refs, opts)
+	if len(sites) == 0 { // WithTemplates selected none
+		return &unstructured.Unstructured{Object: root}, nil
+	}
+	all := oc
+	all.selected = nil // sites holds the selected templates only
+	outs, err := all.applyTemplates(sites, refs, opts)
 	if err != nil {
 		return nil, err
 	}
 	for i, s := range sites {
+		if reordered(&s.t.Spec, &outs[i].Spec) {
+			if err := mergeTemplate(maps[i], s.t, outs[i]); err != nil {
+				return nil, fmt.Errorf("inject: ApplyObject cannot write the template at %q back: %w", s.path(), err)
+			}
+			continue
+		}
 		patch, err := Patch(&corev1.Pod{ObjectMeta: s.t.ObjectMeta, Spec: s.t.Spec}, &corev1.Pod{ObjectMeta: outs[i].ObjectMeta, Spec: outs[i].Spec})
 		if err != nil {
 			return nil, err
@@ -174,11 +193,18 @@ func jsonKind(v any) string {
 // field names, unknown fields ignored). The error names the field and the types, never the
 // value: a decoder's message quotes numbers, and a template may hold secrets.
 func decodeTemplate(m map[string]any, at *field.Path) (*corev1.PodTemplateSpec, *field.Error) {
+	// apimachinery's converter reads the map as the API server reads JSON, without encoding
+	// it; its errors have no path, so a template it refuses is decoded again from JSON, which
+	// either says where the problem is or, reading it differently, takes it.
+	t := new(corev1.PodTemplateSpec)
+	if runtime.DefaultUnstructuredConverter.FromUnstructured(m, t) == nil {
+		return t, nil
+	}
 	raw, err := json.Marshal(m)
 	if err != nil { // copyJSON let only JSON values through
 		return nil, field.InternalError(at, fmt.Errorf("cannot encode the template as JSON"))
 	}
-	t := new(corev1.PodTemplateSpec)
+	t = new(corev1.PodTemplateSpec)
 	if err := utiljson.Unmarshal(raw, t); err != nil {
 		return nil, decodeError(err, m, at)
 	}
@@ -281,12 +307,20 @@ func copyJSON(v any) (any, bool) {
 			l[i] = c
 		}
 		return l, true
-	case float64:
-		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
-	case string, bool, int64, json.Number, nil:
-		return x, true
 	}
-	return nil, false
+	return v, isJSONScalar(v)
+}
+
+// isJSONScalar reports whether v is a JSON string, boolean, null or finite number as
+// unstructured content holds them.
+func isJSONScalar(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	case string, bool, int64, json.Number, nil:
+		return true
+	}
+	return false
 }
 
 // checkJSON reports, with their paths, the values copyJSON refuses.
@@ -383,8 +417,8 @@ func patchValue(v any, toks []string, op string, val any) (any, error) {
 		if last && tok == "-" && op == "add" {
 			return append(n, val), nil
 		}
-		i := -1
-		if _, err := fmt.Sscanf(tok, "%d", &i); err != nil || i < 0 || i >= len(n) || fmt.Sprint(i) != tok {
+		i, err := strconv.Atoi(tok)
+		if err != nil || i < 0 || i >= len(n) || strconv.Itoa(i) != tok {
 			return nil, fmt.Errorf("no element %q in a list of %d", tok, len(n))
 		}
 		if !last {

@@ -19,17 +19,25 @@ func TestAPIServer(t *testing.T) {
 		{"PodDryRun", testPodDryRun},
 		{"EncodeBuilders", testEncodeBuilders},
 		{"EncodeSizeLimit", testEncodeSizeLimit},
+		{"EncodeServerParity", testEncodeServerParity},
 		{"InjectGolden", testInjectGolden},
 		{"PropagateEdges", testPropagateEdges},
 		{"PropagateController", testPropagateController},
 		{"PropagateLeaderElection", testPropagateLeaderElection},
 		{"PropagateBulk", testPropagateBulk},
 		{"PropagateRecreate", testPropagateRecreate},
+		{"Rollout", testRollout},
 		{"ExamplePods", testExamplePods},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
-		// Last: it registers a webhook for every pod labelled inject-flyte-secrets=true.
+		{"WorkloadsDryRun", testWorkloadsDryRun},
+		{"AdmissionWorkloads", testAdmissionWorkloads},
+		{"AdmissionPreflight", testAdmissionPreflight},
+		// Last: they register webhooks for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
+		{"FlyteWebhookVault", testFlyteWebhookVault},
+		{"FlyteWebhookAWS", testFlyteWebhookAWS},
+		{"FlyteWebhookWorkloads", testFlyteWebhookWorkloads},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, c) })
 	}

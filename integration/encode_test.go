@@ -137,8 +137,10 @@ func encodeCases(t *testing.T) []encodeCase {
 			return encode.Generic("files",
 				encode.File(config),
 				encode.FileAs("blob", binary),
-				encode.Dir(filepath.Join(dir, "flat")),
-				encode.EnvFile(envFile))
+				encode.Dir(filepath.Join(dir, "flat")))
+		}},
+		{"GenericEnvFile", func() (*corev1.Secret, error) { // as in kubectl, an env file goes alone
+			return encode.Generic("env-file", encode.EnvFile(envFile))
 		}},
 		{"GenericTree", func() (*corev1.Secret, error) {
 			return encode.Generic("tree", encode.Tree(filepath.Join(dir, "tree", "secrets")))

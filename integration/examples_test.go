@@ -27,6 +27,9 @@ func testExamplePods(t *testing.T, c *cluster) {
 			"-e", "MYUSERNAME=SECRET:my-secret,username", "-e", "MYPASSWORD=SECRET:my-secret,password",
 			"-e", "FOO=bar", "--", "sleep", "infinity")
 		c.dryRunPrintedPod(t, ns, out)
+		// Run:ai's own example, as its documentation writes it (-i, the default project).
+		out = runProgram(t, bin, "submit", "-i", "ubuntu", "-e", "MYUSERNAME=SECRET:my-secret,username")
+		c.dryRunPrintedPod(t, ns, out)
 	})
 
 	t.Run("PachydermPipeline", func(t *testing.T) {

@@ -26,26 +26,7 @@ const flyteWebhookConfig = "flyte-pod-webhook"
 // annotation is refused with our message.
 func testFlyteWebhook(t *testing.T, c *cluster) {
 	ctx := context.Background()
-	bin := c.buildExample(t, "flyte-webhook")
-	dir := t.TempDir()
-	kubeconfig := c.writeKubeconfig(t, dir)
-	runProgram(t, bin, "init-certs", "--out-dir", dir)
-	line := startProgram(t, bin, "serve", "--addr", "127.0.0.1:0",
-		"--cert", filepath.Join(dir, "tls.crt"), "--key", filepath.Join(dir, "tls.key"))
-	addr, ok := strings.CutPrefix(line, "listening on ")
-	if !ok {
-		t.Fatalf("serve: first line %q, want \"listening on ADDR\"", line)
-	}
-	// Registered after the process, so it runs before the process is stopped:
-	// no later pod with the label meets a webhook that is gone.
-	t.Cleanup(func() {
-		err := c.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Delete(context.Background(), flyteWebhookConfig, metav1.DeleteOptions{})
-		if err != nil {
-			t.Errorf("deleting the webhook configuration: %v", err)
-		}
-	})
-	runProgram(t, bin, "config", "--url", "https://"+addr+"/mutate",
-		"--ca-file", filepath.Join(dir, "ca.crt"), "--apply", "--kubeconfig", kubeconfig)
+	c.startFlyteWebhook(t, flyteWebhookConfig, nil, nil)
 
 	ns := c.namespace(t)
 	c.serviceAccount(t, ns, "default")
@@ -69,11 +50,11 @@ func testFlyteWebhook(t *testing.T, c *cluster) {
 	}
 
 	// What the webhook should do, computed with the library directly.
-	refs, env, err := flyte.Refs(requests)
+	refs, extras, err := flyte.Plan(requests, flyte.DefaultConfig())
 	if err != nil {
-		t.Fatalf("flyte.Refs: %v", err)
+		t.Fatalf("flyte.Plan: %v", err)
 	}
-	want, err := inject.ApplyPod(task, refs, inject.WithEnv(env...), inject.WithConflictPolicy(inject.ConflictKeepExisting))
+	want, err := inject.ApplyPod(task, refs, inject.WithExtras(extras), inject.WithConflictPolicy(inject.ConflictKeepExisting))
 	if err != nil {
 		t.Fatalf("inject.ApplyPod: %v", err)
 	}
@@ -136,6 +117,34 @@ func testFlyteWebhook(t *testing.T, c *cluster) {
 			t.Errorf("get denied pod: got %v, want NotFound", err)
 		}
 	})
+}
+
+// startFlyteWebhook runs the examples/flyte-webhook program as a process on 127.0.0.1 with
+// its own certificates (serve's extra flags: serveArgs) and registers it with the API server
+// as MutatingWebhookConfiguration name through its own config --apply (extra flags:
+// configArgs). When t ends the registration is deleted, then the process stopped.
+func (c *cluster) startFlyteWebhook(t *testing.T, name string, serveArgs, configArgs []string) {
+	t.Helper()
+	bin := c.buildExample(t, "flyte-webhook")
+	dir := t.TempDir()
+	kubeconfig := c.writeKubeconfig(t, dir)
+	runProgram(t, bin, "init-certs", "--out-dir", dir)
+	line := startProgram(t, bin, append([]string{"serve", "--addr", "127.0.0.1:0",
+		"--cert", filepath.Join(dir, "tls.crt"), "--key", filepath.Join(dir, "tls.key"), "--kubeconfig", kubeconfig}, serveArgs...)...)
+	addr, ok := strings.CutPrefix(line, "listening on ")
+	if !ok {
+		t.Fatalf("serve: first line %q, want \"listening on ADDR\"", line)
+	}
+	// Registered after the process, so it runs before the process is stopped:
+	// no later pod with the label meets a webhook that is gone.
+	t.Cleanup(func() {
+		err := c.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Delete(context.Background(), name, metav1.DeleteOptions{})
+		if err != nil {
+			t.Errorf("deleting the webhook configuration: %v", err)
+		}
+	})
+	runProgram(t, bin, append([]string{"config", "--name", name, "--url", "https://" + addr + "/mutate",
+		"--ca-file", filepath.Join(dir, "ca.crt"), "--apply", "--kubeconfig", kubeconfig}, configArgs...)...)
 }
 
 // hasEnv reports whether the first container of pod has a variable called name.

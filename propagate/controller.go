@@ -22,6 +22,8 @@ import (
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/client-go/util/workqueue"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // SourceResync is how often a Controller syncs every source even without events. It heals
@@ -63,7 +65,7 @@ func NewController(c kubernetes.Interface, cfg ControllerConfig, opts ...Option)
 			"want leaseDuration > renewDeadline > 1.2 × retryPeriod > 0"))
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("propagate: NewController: %w", errs.ToAggregate())
+		return nil, fmt.Errorf("propagate: NewController: %w", errlist.From(errs))
 	}
 	return &Controller{client: c, cfg: cfg, opts: opts, o: o}, nil
 }

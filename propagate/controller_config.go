@@ -2,8 +2,9 @@ package propagate
 
 import (
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/validation"
 )
 
 // ControllerConfig says which Secrets a Controller copies where, and how it elects a leader.

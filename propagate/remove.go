@@ -9,6 +9,8 @@ import (
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Remove deletes every copy of source that podsecrets made, in whatever namespace it is, and
@@ -24,7 +26,7 @@ func Remove(ctx context.Context, c kubernetes.Interface, source types.Namespaced
 		return nil, err
 	}
 	if errs := validateSource(source); len(errs) > 0 {
-		return nil, fmt.Errorf("propagate: invalid arguments: %w", errs.ToAggregate())
+		return nil, fmt.Errorf("propagate: invalid arguments: %w", errlist.From(errs))
 	}
 	log := logr.FromContextOrDiscard(ctx).WithValues("source", source.String())
 	existing, err := listNamed(ctx, c, source.Name)

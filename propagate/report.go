@@ -1,9 +1,10 @@
 package propagate
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Report is the outcome of one Sync or Remove: one Result per selected namespace and per
@@ -63,7 +64,7 @@ func (r *Report) err() error {
 			errs = append(errs, &NamespaceError{Namespace: res.Namespace, Action: res.Action, Err: res.Err})
 		}
 	}
-	return errors.Join(errs...)
+	return errlist.New(errs...)
 }
 
 // NamespaceError is one namespace's part of the error Sync and Remove return.

@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // runner holds what one Sync or Remove needs while it writes.
@@ -107,7 +109,7 @@ func (r *runner) decide(w work) decision {
 		return decision{op: opUpdate, action: Updated} // content, or only marks (allowed on an immutable copy too)
 	}
 	if isImmutable(w.live) && !r.opts.recreateImmutable {
-		return decision{action: Skipped, err: fmt.Errorf("copy in namespace %q is immutable and differs from the source (%v); opt in with RecreateImmutable to delete and recreate it", w.ns, refusal.ToAggregate())}
+		return decision{action: Skipped, err: fmt.Errorf("copy in namespace %q is immutable and differs from the source (%v); opt in with RecreateImmutable to delete and recreate it", w.ns, errlist.From(refusal))}
 	}
 	return decision{op: opRecreate, action: Updated, refusal: refusal}
 }
@@ -177,7 +179,7 @@ func (r *runner) execute(ctx context.Context, w work) Result {
 		first = false
 		d = r.decide(w)
 		if d.op == opRecreate {
-			r.log.V(1).Info("recreating copy: the API server does not update it in place", "namespace", w.ns, "secret", r.source.Name, "refused", d.refusal.ToAggregate().Error())
+			r.log.V(1).Info("recreating copy: the API server does not update it in place", "namespace", w.ns, "secret", r.source.Name, "refused", errlist.From(d.refusal).Error())
 		}
 		err := r.write(ctx, d.op, w)
 		if apierrors.IsAlreadyExists(err) || (apierrors.IsNotFound(err) && d.op != opCreate && d.op != opRecreate) {

@@ -12,9 +12,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
+	"github.com/podsecrets/podsecrets/internal/validation"
 )
 
 // Sync copies the Secret source into every namespace t selects, updates copies that differ
@@ -34,7 +36,7 @@ func Sync(ctx context.Context, c kubernetes.Interface, source types.NamespacedNa
 	errs := validateSource(source)
 	errs = append(errs, t.Validate(field.NewPath("targets"))...)
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("propagate: invalid arguments: %w", errs.ToAggregate())
+		return nil, fmt.Errorf("propagate: invalid arguments: %w", errlist.From(errs))
 	}
 	log := logr.FromContextOrDiscard(ctx).WithValues("source", source.String())
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/encode"
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // The files init-certs writes, and the keys of the Secret it stores them in.
@@ -155,7 +156,7 @@ func initCerts(ctx context.Context, env cli.Env, args []string) error {
 		s.Namespace = *namespace
 		s.Data[caFile] = b.caPEM
 		if errs := encode.Validate(s); len(errs) > 0 {
-			return errs.ToAggregate()
+			return errlist.From(errs)
 		}
 		secrets := client.CoreV1().Secrets(*namespace)
 		verb := "created"

@@ -30,6 +30,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/inject/admission"
 	"github.com/podsecrets/podsecrets/internal/golden"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
@@ -126,6 +127,8 @@ func TestConfig(t *testing.T) {
 	}{
 		{"config-url.golden.yaml", []string{"config", "--url", "https://127.0.0.1:43123/mutate", "--ca-file", "testdata/ca.crt"}},
 		{"config-service.golden.yaml", []string{"config", "--ca-file", "testdata/ca.crt", "--service", "flyte-pod-webhook", "--namespace", "flyte"}},
+		{"config-all-kinds.golden.yaml", []string{"config", "--url", "https://127.0.0.1:43123/mutate", "--ca-file", "testdata/ca.crt", "--kinds", "all"}},
+		{"config-some-kinds.golden.yaml", []string{"config", "--url", "https://127.0.0.1:43123/mutate", "--ca-file", "testdata/ca.crt", "--kinds", "jobs,pods,deployments,cronjobs,jobs"}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			out, err := runCmd(context.Background(), cli.Env{}, tc.args...)
@@ -169,6 +172,7 @@ func TestConfigErrors(t *testing.T) {
 		{"http url", []string{"config", "--ca-file", "testdata/ca.crt", "--url", "http://127.0.0.1/mutate"}, "https URL"},
 		{"not a cert", []string{"config", "--ca-file", "main.go"}, "not a PEM certificate"},
 		{"bad port", []string{"config", "--ca-file", "testdata/ca.crt", "--port", "0"}, "--port"},
+		{"unknown kind", []string{"config", "--ca-file", "testdata/ca.crt", "--kinds", "pods,services"}, `--kinds takes all or a comma-separated list of pods, podtemplates, replicationcontrollers, deployments, statefulsets, daemonsets, replicasets, jobs, cronjobs; got "services"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := runCmd(context.Background(), cli.Env{}, tc.args...)
@@ -234,12 +238,18 @@ func decodeResponse(t *testing.T, body []byte) *admissionv1.AdmissionResponse {
 	return r.Response
 }
 
+// testMux is the server's mux as serve builds it by default.
+func testMux() (*http.ServeMux, *metrics) {
+	var ready atomic.Bool
+	ready.Store(true)
+	m := newMetrics()
+	return newMux(newWebhook(flyte.DefaultConfig(), inject.ConflictKeepExisting, m, nil, admission.ForbiddenDeny), m, &ready), m
+}
+
 // TestMutate sends reviews to the handler: a pod with valid requests gets its patch, a
 // pod with an annotation that is not a Flyte request is denied with the reason.
 func TestMutate(t *testing.T) {
-	var ready atomic.Bool
-	ready.Store(true)
-	mux := newMux(inject.ConflictKeepExisting, &ready)
+	mux, _ := testMux()
 
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/mutate", bytes.NewReader(review(t, flytePod(t, taskSecrets)))))
@@ -320,7 +330,7 @@ func TestServe(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AddCert(readCert(t, filepath.Join(dir, "ca.crt")))
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
-	for _, path := range []string{"/healthz", "/readyz"} {
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		resp, err := client.Get("https://" + addr + path)
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)
@@ -357,9 +367,7 @@ func TestServe(t *testing.T) {
 // BenchmarkMutate measures the handler alone: an AdmissionReview for a pod with two
 // Flyte secret requests in, the response with its JSON patch out.
 func BenchmarkMutate(b *testing.B) {
-	var ready atomic.Bool
-	ready.Store(true)
-	mux := newMux(inject.ConflictKeepExisting, &ready)
+	mux, _ := testMux()
 	body := review(b, flytePod(b, taskSecrets))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))

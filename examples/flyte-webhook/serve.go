@@ -5,16 +5,23 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/inject/admission"
+	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
@@ -22,28 +29,93 @@ import (
 // shutdownGrace is how long requests in flight may take once shutdown starts.
 const shutdownGrace = 20 * time.Second
 
-// flyteRefs is the webhook's admission.RefsFunc: the secrets a pod's Flyte annotations
-// request, as refs and the plain variables flytekit needs beside them.
-func flyteRefs(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-	secrets, err := flyte.DecodeAnnotations(pod.Annotations)
-	if err != nil {
-		return nil, nil, err
+// flyteRefs is the webhook's admission.RefsFunc for cfg: what the secrets a pod's Flyte
+// annotations request need under cfg's manager (flyte.Plan), the pod's own annotations
+// winning over the Vault manager's (flyte.KeepPodAnnotations). Errors name the pod's
+// annotation, not the position of the request.
+func flyteRefs(cfg flyte.Config) admission.RefsFunc {
+	return func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		secrets, err := flyte.DecodeAnnotations(pod.Annotations)
+		if err != nil {
+			return nil, secretspec.Extras{}, err
+		}
+		refs, x, err := flyte.Plan(secrets, cfg)
+		if err != nil {
+			return nil, secretspec.Extras{}, errors.New(nameRequests(err.Error(), requestKeys(pod.Annotations)))
+		}
+		return refs, flyte.KeepPodAnnotations(x, pod.Annotations), nil
 	}
-	return flyte.Refs(secrets)
 }
 
-// conflictPolicies are the values of --conflict.
-var conflictPolicies = map[string]inject.ConflictPolicy{
-	"keep-existing": inject.ConflictKeepExisting,
-	"override":      inject.ConflictOverride,
-	"fail":          inject.ConflictFail,
+// loadConfig is the Flyte webhook configuration serve runs with: path's (a flytepropeller
+// configuration file, or its webhook section), else Flyte's defaults; its global secrets
+// are the webhook's own FLYTE_SECRET_<GROUP>_<KEY> variables (an empty one counts as unset)
+// and the files <globalDir>/<group>/<key> ("" reads no files).
+func loadConfig(env cli.Env, path, globalDir string) (flyte.Config, error) {
+	cfg := flyte.DefaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return flyte.Config{}, err
+		}
+		if cfg, err = flyte.ParseConfig(data); err != nil {
+			return flyte.Config{}, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	lookup := func(name string) (string, bool) {
+		v := env.LookupEnv(name)
+		return v, v != ""
+	}
+	var files fs.FS
+	if globalDir != "" {
+		files = os.DirFS(globalDir)
+	}
+	cfg.Global = flyte.GlobalSecrets(lookup, files)
+	return cfg, nil
 }
 
-// newMux routes /mutate to the admission handler and answers /healthz and /readyz;
-// /readyz fails once ready is false.
-func newMux(policy inject.ConflictPolicy, ready *atomic.Bool) *http.ServeMux {
+// parsePolicies reads --conflict and --forbidden.
+func parsePolicies(conflict, forbidden string) (inject.ConflictPolicy, admission.ForbiddenPolicy, error) {
+	var c inject.ConflictPolicy
+	switch conflict {
+	case "keep-existing":
+		c = inject.ConflictKeepExisting
+	case "override":
+		c = inject.ConflictOverride
+	case "fail":
+		c = inject.ConflictFail
+	default:
+		return 0, 0, cli.Usagef("serve: --conflict is keep-existing, override or fail")
+	}
+	switch forbidden {
+	case "deny":
+		return c, admission.ForbiddenDeny, nil
+	case "warn":
+		return c, admission.ForbiddenWarn, nil
+	}
+	return 0, 0, cli.Usagef("serve: --forbidden is deny or warn")
+}
+
+// newWebhook is the admission handler: Flyte's requests, named by their annotations in
+// denials, every decision counted in m; secrets, when not nil, checks the Secrets a pod
+// needs before it is admitted.
+func newWebhook(cfg flyte.Config, policy inject.ConflictPolicy, m *metrics, secrets func(ctx context.Context, namespace string) secretspec.SecretGetter, forbidden admission.ForbiddenPolicy) *admission.Webhook {
+	return &admission.Webhook{
+		Refs:       flyteRefs(cfg),
+		Options:    []inject.Option{inject.WithConflictPolicy(policy)},
+		Origin:     flyteOrigin,
+		Secrets:    secrets,
+		Forbidden:  forbidden,
+		OnDecision: m.observe,
+	}
+}
+
+// newMux routes /mutate to the admission handler, /metrics to its counters, and answers
+// /healthz and /readyz; /readyz fails once ready is false.
+func newMux(wh *admission.Webhook, m *metrics, ready *atomic.Bool) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle(mutatePath, admission.NewHandler(flyteRefs, inject.WithConflictPolicy(policy)))
+	mux.Handle(mutatePath, wh)
+	mux.Handle("/metrics", m)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -57,20 +129,58 @@ func newMux(policy inject.ConflictPolicy, ready *atomic.Bool) *http.ServeMux {
 	return mux
 }
 
+// newLogger writes JSON lines to w up to verbosity v (decisions: denials at 0, admissions
+// at 1), one whole line per write whatever the concurrency.
+func newLogger(w io.Writer, v int) logr.Logger {
+	if w == nil {
+		return logr.Discard()
+	}
+	var mu sync.Mutex
+	return funcr.NewJSON(func(obj string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, obj)
+	}, funcr.Options{Verbosity: v})
+}
+
 // serve runs the webhook until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env cli.Env, args []string) error {
 	fs := cli.NewFlagSet(env, "serve")
+	var cluster cli.ClusterFlags
+	cluster.Register(fs)
 	addr := fs.String("addr", ":8443", "address to listen on; 127.0.0.1:0 picks a free port")
 	certPath := fs.String("cert", "tls.crt", "serving certificate (PEM)")
 	keyPath := fs.String("key", "tls.key", "serving certificate's private key (PEM)")
+	configPath := fs.String("config", "", "Flyte's webhook configuration: a flytepropeller config file as it is, or its webhook section (default: Flyte's defaults, the K8s manager)")
+	globalDir := fs.String("global-dir", flyte.GlobalDir, "directory of the webhook's global secret files <group>/<key>; empty reads none")
 	conflict := fs.String("conflict", "keep-existing", "when a pod already has an entry a secret needs: keep-existing (as Flyte), override, or fail (deny the pod)")
+	check := fs.Bool("check-secrets", false, "deny a pod whose Secrets or keys do not exist (reads them through the cluster flags' client)")
+	forbidden := fs.String("forbidden", "deny", "with --check-secrets, a Secret the webhook may not read: deny the pod, or warn and admit it")
+	verbosity := fs.Int("v", 0, "log verbosity on standard error: 0 logs denials, 1 every decision")
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
-	policy, ok := conflictPolicies[*conflict]
-	if len(pos) > 0 || !ok {
-		return cli.Usagef("serve: takes no arguments; --conflict is keep-existing, override or fail")
+	if len(pos) > 0 {
+		return cli.Usagef("serve: takes no arguments")
+	}
+	policy, fpolicy, err := parsePolicies(*conflict, *forbidden)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env, *configPath, *globalDir)
+	if err != nil {
+		return err
+	}
+	var secrets func(context.Context, string) secretspec.SecretGetter
+	if *check {
+		client, err := cluster.Client(env)
+		if err != nil {
+			return err
+		}
+		secrets = func(ctx context.Context, ns string) secretspec.SecretGetter {
+			return preflight.FromClient(ctx, client, ns)
+		}
 	}
 	cert, err := tls.LoadX509KeyPair(*certPath, *keyPath)
 	if err != nil {
@@ -82,14 +192,16 @@ func serve(ctx context.Context, env cli.Env, args []string) error {
 	}
 	var ready atomic.Bool
 	ready.Store(true)
+	m := newMetrics()
+	base := logr.NewContext(context.WithoutCancel(ctx), newLogger(env.Stderr, *verbosity))
 	srv := &http.Server{
-		Handler:           newMux(policy, &ready),
+		Handler:           newMux(newWebhook(cfg, policy, m, secrets, fpolicy), m, &ready),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	fmt.Fprintf(env.Stdout, "listening on %s\n", ln.Addr())
 

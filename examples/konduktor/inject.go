@@ -30,6 +30,8 @@ func injectWorkload(ctx context.Context, env cli.Env, args []string) error {
 	var c common
 	fs := cli.NewFlagSet(env, "inject")
 	file := fs.String("f", "", "Konduktor task YAML (required)")
+	kind := fs.String("kind", kindPod, "what to print: pod, or jobset (the JobSet konduktor launch submits)")
+	nodes := fs.Int("num-nodes", 1, "jobset: number of nodes, one pod each")
 	client, owner, pos, err := c.setup(env, fs, args)
 	if err != nil {
 		return err
@@ -83,7 +85,15 @@ func injectWorkload(ctx context.Context, env cli.Env, args []string) error {
 			}},
 		},
 	}
-	out, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
+	var out any
+	switch *kind {
+	case kindPod:
+		out, err = inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
+	case kindJobSet:
+		out, err = jobSet(pod, *nodes, refs, inject.WithEnv(plain...))
+	default:
+		err = cli.Usagef("inject: --kind %q: want %s or %s", *kind, kindPod, kindJobSet)
+	}
 	if err != nil {
 		return err
 	}

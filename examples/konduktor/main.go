@@ -7,7 +7,7 @@
 //	konduktor secret create [--kind=default|env|git-ssh] (--from-file F | --from-directory D | --inline K=V...) NAME
 //	konduktor secret list [--all-users|-u]
 //	konduktor secret delete NAME
-//	konduktor inject -f workload.yaml
+//	konduktor inject -f workload.yaml [--kind pod|jobset] [--num-nodes N]
 //
 // Every command takes --user (default $KONDUKTOR_USER, else $USER), which must be a
 // DNS-1123 label (lower-case letters, digits, '-'): secrets are stored as Secret
@@ -20,7 +20,9 @@
 // inject reads a Konduktor task (name, resources.image_id, run, envs) and prints the Pod
 // it would run as, with the user's secrets (konduktor.Refs, inject.ApplyPod):
 // default secrets under $KONDUKTOR_DEFAULT_SECRETS/<NAME>/, env secrets as variables,
-// the git-ssh key wired through GIT_SSH_COMMAND.
+// the git-ssh key wired through GIT_SSH_COMMAND. With --kind jobset it prints the JobSet
+// `konduktor launch` submits instead, unstructured, its pod template wired the same way
+// (inject.ApplyObject).
 //
 // Cluster flags: --namespace (default "default"); --kubeconfig FILE talks to that
 // cluster; in a pod the in-cluster config is used; otherwise, or with --fake, an

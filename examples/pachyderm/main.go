@@ -5,6 +5,7 @@
 // Usage:
 //
 //	pachyderm pipeline -f spec.json                       the worker PodSpec's secret parts
+//	pachyderm worker -f spec.json [--kind deployment|replicationcontroller]  the whole worker, with its secrets
 //	pachyderm create secret -f secret.json [cluster flags]  validate a manifest and create it
 //	pachyderm list secret [cluster flags]                   NAME, TYPE and keys of every pipeline Secret
 //	pachyderm inspect secret NAME [cluster flags]           one Secret's keys and sizes (never values)
@@ -42,6 +43,7 @@ func main() { cli.Main("pachyderm", run) }
 func run(ctx context.Context, env cli.Env, args []string) error {
 	return cli.Dispatch(ctx, env, "pachyderm", []cli.Command{
 		{Name: "pipeline", Summary: "print the worker PodSpec's secret parts for a pipeline spec", Run: pipeline},
+		{Name: "worker", Summary: "print a pipeline's worker Deployment (or ReplicationController) with its secrets", Run: worker},
 		{Name: "create secret", Summary: "validate a Secret manifest and create it", Run: createSecret},
 		{Name: "list secret", Summary: "list the Secrets pipelines can use", Run: listSecret},
 		{Name: "inspect secret", Summary: "show one Secret's type, keys and sizes", Run: inspectSecret},

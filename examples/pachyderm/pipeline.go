@@ -9,7 +9,6 @@ import (
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
-	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/pachyderm"
 )
 
@@ -37,19 +36,13 @@ func pipeline(ctx context.Context, env cli.Env, args []string) error {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
 	refs := p.Refs
-	// Secrets go to the user container only; image pull secrets are the pod's.
-	for i := range refs {
-		if refs[i].As != secretspec.PullSecret {
-			refs[i].Containers = []string{userContainer}
-		}
-	}
+	toUserContainer(refs) // secrets go to the user container only; image pull secrets are the pod's
 	podSpec := &corev1.PodSpec{Containers: []corev1.Container{{
 		Name:    userContainer,
 		Image:   p.Image,
 		Command: p.Cmd,
 	}}}
-	// The transform's own env reaches the user container beside the secrets.
-	out, err := inject.Apply(podSpec, refs, inject.WithEnv(p.Env...))
+	out, err := inject.Apply(podSpec, refs, userEnv(p))
 	if err != nil {
 		return err
 	}

@@ -4,14 +4,15 @@
 //
 // Usage:
 //
-//	runai submit -i|--image IMAGE [-p|--project P] [--name NAME] [-e NAME=VALUE | -e NAME=SECRET:secret,key]... [-- COMMAND ARGS...]
-//	runai secret set NAME --cluster-wide [--watch] [--dry-run] [cluster flags]
+//	runai submit -i|--image IMAGE [-p|--project P] [--name NAME] [--kind pod|job] [-e NAME=VALUE | -e NAME=SECRET:secret,key]... [-- COMMAND ARGS...]
+//	runai secret set NAME --cluster-wide [--watch [--restart-on-rotation]] [--dry-run] [cluster flags]
 //	runai secret remove NAME --cluster-wide [--dry-run] [cluster flags]
 //
 // submit prints the workload's Pod, in namespace runai-<project> (project "default" unless
 // -p says otherwise), without a cluster: `-e NAME=SECRET:my-secret,username` becomes an env
 // var read from the Secret's key, any other `-e` a plain variable (secretspec/runai.ParseEnvs,
-// then inject.ApplyPod). Run:ai's own example works as it is:
+// then inject.ApplyPod); with --kind job it prints a batch/v1 Job running that Pod instead
+// (inject.ApplyObject). Run:ai's own example works as it is:
 //
 //	go run ./examples/runai submit -i ubuntu -e MYUSERNAME=SECRET:my-secret,username
 //

@@ -20,6 +20,7 @@ type secretFlags struct {
 	clusterWide bool
 	dryRun      bool
 	watch       bool
+	restart     bool // --restart-on-rotation (rotation.go)
 }
 
 // parseSecretFlags parses the flags of a secret command and returns the Secret's name.
@@ -31,6 +32,7 @@ func parseSecretFlags(env cli.Env, cmd string, args []string, withWatch bool) (s
 	fs.BoolVar(&f.dryRun, "dry-run", false, "report what would change, change nothing")
 	if withWatch {
 		fs.BoolVar(&f.watch, "watch", false, "after labelling, keep every cluster-wide Secret in sync until interrupted")
+		fs.BoolVar(&f.restart, "restart-on-rotation", false, restartFlagUsage)
 	}
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
@@ -41,6 +43,9 @@ func parseSecretFlags(env cli.Env, cmd string, args []string, withWatch bool) (s
 	}
 	if !f.clusterWide {
 		return f, "", cli.Usagef("%s: only --cluster-wide secrets are supported; add --cluster-wide", cmd)
+	}
+	if f.restart && !f.watch {
+		return f, "", cli.Usagef("%s: --restart-on-rotation needs --watch", cmd)
 	}
 	if f.watch && f.dryRun {
 		return f, "", cli.Usagef("%s: --watch and --dry-run do not go together", cmd)
@@ -62,7 +67,7 @@ func secretSet(ctx context.Context, env cli.Env, args []string) error {
 		return err
 	}
 	if f.watch {
-		return watch(ctx, env, client)
+		return withRestartOnRotation(ctx, env, client, f.restart, watch)
 	}
 	var opts []propagate.Option
 	if f.dryRun {

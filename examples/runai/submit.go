@@ -26,6 +26,7 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 	fs.StringVar(&image, "i", "", "short for --image")
 	fs.StringVar(&project, "project", defaultProject, "Run:ai project; the Pod goes to namespace runai-<project>")
 	fs.StringVar(&project, "p", defaultProject, "short for --project")
+	kind := fs.String("kind", kindPod, "what to print: pod, or job (a batch/v1 Job running the Pod)")
 	command, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
@@ -56,7 +57,7 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 			Containers:    []corev1.Container{{Name: *name, Image: image, Command: command}},
 		},
 	}
-	out, err := inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
+	out, err := workload(*kind, pod, refs, inject.WithEnv(plain...))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package admission_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -21,11 +22,18 @@ func FuzzHandler(f *testing.F) {
 	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"1","kind":{"version":"v1","kind":"Pod"},"object":{"spec":{"containers":[{"name":"main","env":[{"name":"TOKEN","value":"x"}]}]}}}}`))
 	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"2","kind":{"version":"v1","kind":"Pod"},"object":{"spec":{"containers":"oops"}}}}`))
 	f.Add([]byte(`not json`))
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"3","kind":{"group":"apps","version":"v1","kind":"Deployment"},"operation":"UPDATE","object":{"spec":{"template":{"metadata":{"annotations":{"a":"b"}},"spec":{"containers":[{"name":"main","env":[{"name":"TOKEN","value":"x"}]}]}}}}}}`))
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"4","kind":{"group":"kubeflow.org","version":"v1","kind":"PyTorchJob"},"operation":"CREATE","object":{"spec":{"pytorchReplicaSpecs":{"Master":{"template":{"spec":{"containers":[{"name":"m"}]}}},"Worker":{"template":{"spec":{"containers":[{"name":"w","env":[{"name":"TOKEN","value":1}]}]}}}}}}}}`))
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"5","kind":{"group":"jobset.x-k8s.io","version":"v1alpha2","kind":"JobSet"},"operation":"CREATE","object":{"spec":{"replicatedJobs":[{"template":{"spec":{"template":{"spec":{"containers":[{"name":"c"}]}}}}}]}}}}`))
 	refs := []secretspec.Ref{
 		{Secret: "api", Key: "token", As: secretspec.Env, EnvVar: "TOKEN"},
 		{Secret: "tls", As: secretspec.Mount, MountPath: "/etc/tls"},
 	}
-	h := admission.NewHandler(fixedRefs(refs, []corev1.EnvVar{{Name: "MODE", Value: "x"}}, nil))
+	h := &admission.Webhook{
+		Refs:    fixedRefs(refs, secretspec.Extras{Env: []corev1.EnvVar{{Name: "MODE", Value: "x"}}}, nil),
+		Secrets: func(context.Context, string) secretspec.SecretGetter { return fakeSecrets{} },
+		Origin:  func(_ *corev1.Pod, rs []secretspec.Ref, i int) string { return "request " + rs[i].Secret },
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/mutate", bytes.NewReader(body)))

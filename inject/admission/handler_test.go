@@ -79,9 +79,9 @@ func post(t *testing.T, h http.Handler, body []byte) *admissionv1.AdmissionRespo
 	return out.Response
 }
 
-func fixedRefs(refs []secretspec.Ref, env []corev1.EnvVar, err error) admission.RefsFunc {
-	return func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
-		return refs, env, err
+func fixedRefs(refs []secretspec.Ref, x secretspec.Extras, err error) admission.RefsFunc {
+	return func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		return refs, x, err
 	}
 }
 
@@ -90,11 +90,11 @@ func TestHandlerMutates(t *testing.T) {
 		{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "DB_PASSWORD", Optional: true},
 		{Secret: "db", As: secretspec.Mount, MountPath: "/etc/flyte/secrets/db", Items: []corev1.KeyToPath{{Key: "user", Path: "user"}}},
 	}
-	env := []corev1.EnvVar{{Name: "FLYTE_SECRETS_ENV_PREFIX", Value: "_FSEC_"}}
+	extras := secretspec.Extras{Env: []corev1.EnvVar{{Name: "FLYTE_SECRETS_ENV_PREFIX", Value: "_FSEC_"}}}
 	var seenNamespace string
-	h := admission.NewHandler(func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
+	h := admission.NewHandler(func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
 		seenNamespace = pod.Namespace
-		return refs, env, nil
+		return refs, extras, nil
 	})
 	pod := testPod()
 	resp := post(t, h, reviewBody(t, admissionv1.Create, pod))
@@ -109,7 +109,7 @@ func TestHandlerMutates(t *testing.T) {
 	}
 	withNS := pod.DeepCopy()
 	withNS.Namespace = "team-a"
-	want, err := inject.ApplyPod(withNS, refs, inject.WithEnv(env...))
+	want, err := inject.ApplyPod(withNS, refs, inject.WithExtras(extras))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestHandlerMutates(t *testing.T) {
 }
 
 func TestHandlerNothingToDo(t *testing.T) {
-	h := admission.NewHandler(fixedRefs(nil, nil, nil))
+	h := admission.NewHandler(fixedRefs(nil, secretspec.Extras{}, nil))
 	resp := post(t, h, reviewBody(t, admissionv1.Create, testPod()))
 	if !resp.Allowed || resp.Patch != nil || resp.PatchType != nil || resp.UID != uid {
 		t.Errorf("got allowed=%v patch=%s patchType=%v uid=%q, want allowed, no patch", resp.Allowed, resp.Patch, resp.PatchType, resp.UID)
@@ -129,9 +129,9 @@ func TestHandlerNothingToDo(t *testing.T) {
 
 func TestHandlerOtherOperations(t *testing.T) {
 	called := false
-	h := admission.NewHandler(func(context.Context, *corev1.Pod) ([]secretspec.Ref, []corev1.EnvVar, error) {
+	h := admission.NewHandler(func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
 		called = true
-		return nil, nil, nil
+		return nil, secretspec.Extras{}, nil
 	})
 	for _, op := range []admissionv1.Operation{admissionv1.Update, admissionv1.Delete, admissionv1.Connect} {
 		resp := post(t, h, reviewBody(t, op, testPod()))
@@ -166,17 +166,17 @@ func TestHandlerDenies(t *testing.T) {
 		wantUID types.UID
 		want    []string
 	}{
-		{"not JSON", fixedRefs(nil, nil, nil), []byte(`{"apiVersion": secret-value`), "", []string{"not an AdmissionReview", "invalid JSON at byte"}},
-		{"wrong type", fixedRefs(nil, nil, nil), []byte(`{"apiVersion": 12345}`), "", []string{"a JSON number where TypeMeta.apiVersion expects string"}},
-		{"empty body", fixedRefs(nil, nil, nil), nil, "", []string{"not an AdmissionReview"}},
-		{"wrong kind of review", fixedRefs(nil, nil, nil), withReview(func(r *admissionv1.AdmissionReview) { r.APIVersion = "admission.k8s.io/v1beta1" }), "", []string{`expected apiVersion "admission.k8s.io/v1"`}},
-		{"no request", fixedRefs(nil, nil, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request = nil }), "", []string{"has no request"}},
-		{"not a pod", fixedRefs(nil, nil, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request.Kind.Kind = "Deployment" }), uid, []string{"mutates pods", "Deployment"}},
-		{"no object", fixedRefs(nil, nil, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request.Object.Raw = nil }), uid, []string{"request.object is empty"}},
-		{"object not a pod", fixedRefs(nil, nil, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request.Object.Raw = []byte(`{"spec":"secret-value"}`) }), uid, []string{"request.object is not a Pod", "a JSON string where"}},
-		{"refs func fails", fixedRefs(nil, nil, errors.New(`annotation flyte.secrets/s0: bad base32`)), good, uid, []string{"cannot tell which secrets", "flyte.secrets/s0"}},
-		{"invalid refs", fixedRefs([]secretspec.Ref{{Secret: "Bad_Name", As: secretspec.PullSecret}, {Secret: "x", As: secretspec.Env}}, nil, nil), good, uid, []string{"refs[0].secret", "refs[1]"}},
-		{"conflict, value never printed", fixedRefs(envRef, nil, nil), good, uid, []string{`container "main" has env var "TOKEN" from a literal value`}},
+		{"not JSON", fixedRefs(nil, secretspec.Extras{}, nil), []byte(`{"apiVersion": secret-value`), "", []string{"not an AdmissionReview", "invalid JSON at byte"}},
+		{"wrong type", fixedRefs(nil, secretspec.Extras{}, nil), []byte(`{"apiVersion": 12345}`), "", []string{"a JSON number where TypeMeta.apiVersion expects string"}},
+		{"empty body", fixedRefs(nil, secretspec.Extras{}, nil), nil, "", []string{"not an AdmissionReview"}},
+		{"wrong kind of review", fixedRefs(nil, secretspec.Extras{}, nil), withReview(func(r *admissionv1.AdmissionReview) { r.APIVersion = "admission.k8s.io/v1beta1" }), "", []string{`expected apiVersion "admission.k8s.io/v1"`}},
+		{"no request", fixedRefs(nil, secretspec.Extras{}, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request = nil }), "", []string{"has no request"}},
+		{"not a kind it admits", fixedRefs(nil, secretspec.Extras{}, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request.Kind.Kind = "Service" }), uid, []string{"admits pods and the workloads PodTemplate, ReplicationController, Deployment", "/v1, Kind=Service"}},
+		{"no object", fixedRefs(nil, secretspec.Extras{}, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request.Object.Raw = nil }), uid, []string{"request.object is empty"}},
+		{"object not a pod", fixedRefs(nil, secretspec.Extras{}, nil), withReview(func(r *admissionv1.AdmissionReview) { r.Request.Object.Raw = []byte(`{"spec":"secret-value"}`) }), uid, []string{"request.object is not a Pod", "a JSON string where"}},
+		{"refs func fails", fixedRefs(nil, secretspec.Extras{}, errors.New(`annotation flyte.secrets/s0: bad base32`)), good, uid, []string{"cannot tell which secrets", "flyte.secrets/s0"}},
+		{"invalid refs", fixedRefs([]secretspec.Ref{{Secret: "Bad_Name", As: secretspec.PullSecret}, {Secret: "x", As: secretspec.Env}}, secretspec.Extras{}, nil), good, uid, []string{`image pull secret "Bad_Name" (secret): Invalid value`, `env var "" from secret "x" key "" (key): Required value`}},
+		{"conflict, value never printed", fixedRefs(envRef, secretspec.Extras{}, nil), good, uid, []string{`container "main" has env var "TOKEN" from a literal value`}},
 		{"nil RefsFunc", nil, good, uid, []string{"no RefsFunc"}},
 	}
 	for _, tt := range tests {
@@ -193,6 +193,9 @@ func TestHandlerDenies(t *testing.T) {
 					t.Errorf("message %q does not contain %q", resp.Result.Message, w)
 				}
 			}
+			if strings.Contains(resp.Result.Message, "refs[") {
+				t.Errorf("message %q names the handler's internal list, not the pod's words", resp.Result.Message)
+			}
 			for _, secret := range []string{"secret-value", "dev-token-value", "12345"} {
 				if strings.Contains(resp.Result.Message, secret) {
 					t.Errorf("message quotes the request body (%d bytes)", len(resp.Result.Message))
@@ -204,7 +207,7 @@ func TestHandlerDenies(t *testing.T) {
 
 func TestHandlerPolicyOption(t *testing.T) {
 	refs := []secretspec.Ref{{Secret: "api", Key: "token", As: secretspec.Env, EnvVar: "TOKEN"}}
-	h := admission.NewHandler(fixedRefs(refs, nil, nil), inject.WithConflictPolicy(inject.ConflictOverride))
+	h := admission.NewHandler(fixedRefs(refs, secretspec.Extras{}, nil), inject.WithConflictPolicy(inject.ConflictOverride))
 	resp := post(t, h, reviewBody(t, admissionv1.Create, testPod()))
 	want := `[{"op":"remove","path":"/spec/containers/0/env/0/value"},{"op":"add","path":"/spec/containers/0/env/0/valueFrom","value":{"secretKeyRef":{"key":"token","name":"api"}}}]`
 	if diff := cmp.Diff(want, string(resp.Patch)); diff != "" || !resp.Allowed {
@@ -213,7 +216,7 @@ func TestHandlerPolicyOption(t *testing.T) {
 }
 
 func TestHandlerMethodAndSize(t *testing.T) {
-	h := admission.NewHandler(fixedRefs(nil, nil, nil))
+	h := admission.NewHandler(fixedRefs(nil, secretspec.Extras{}, nil))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/mutate", nil))
 	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != http.MethodPost {

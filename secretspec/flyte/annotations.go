@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // AnnotationPrefix starts the name of every annotation that carries a secret request; the
@@ -76,7 +78,7 @@ func EncodeAnnotations(secrets []Secret) (map[string]string, error) {
 			len(secrets), size, MaxAnnotationsSize)})
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, errlist.New(errs...)
 	}
 	return out, nil
 }
@@ -142,7 +144,7 @@ func DecodeAnnotations(annotations map[string]string) ([]Secret, error) {
 		out = append(out, s)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, errlist.New(errs...)
 	}
 	return out, nil
 }

@@ -91,7 +91,10 @@ func ExamplePlan_errors() {
 	}, cfg)
 	fmt.Println(err)
 	// Output:
-	// [secrets[0].group: Invalid value: a GCP secret id (letters, digits, _ and -) or projects/<project>/secrets/<id>, secrets[1].group_version: Required value: the GCP secret's version, a number or latest, secrets[1].mount_requirement: Invalid value: GCP delivers secrets as files only (Flyte refuses ENV_VAR too): use FILE or ANY, or serve the request from the global secrets]
+	// 3 problems:
+	//	- secrets[0].group: Invalid value: a GCP secret id (letters, digits, _ and -) or projects/<project>/secrets/<id>
+	//	- secrets[1].group_version: Required value: the GCP secret's version, a number or latest
+	//	- secrets[1].mount_requirement: Invalid value: GCP delivers secrets as files only (Flyte refuses ENV_VAR too): use FILE or ANY, or serve the request from the global secrets
 }
 
 func ExampleParseConfig() {

@@ -73,5 +73,7 @@ func ExampleRefs_errors() {
 	})
 	fmt.Println(err)
 	// Output:
-	// [secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'), secrets[2].key: Invalid value: "my_secret": keys "MY_SECRET" (secrets[1]) and "my_secret" both become the file /etc/flyte/secrets/app/my_secret after lower-casing]
+	// 2 problems:
+	//	- secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+	//	- secrets[2].key: Invalid value: "my_secret": keys "MY_SECRET" (secrets[1]) and "my_secret" both become the file /etc/flyte/secrets/app/my_secret after lower-casing
 }

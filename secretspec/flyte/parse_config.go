@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // ConfigSyntaxError is a configuration that is not YAML or JSON. It never quotes the input.
@@ -57,7 +59,7 @@ func ParseConfig(data []byte) (Config, error) {
 	root := field.NewPath("webhook")
 	top, ok := v.(map[string]any)
 	if !ok && v != nil {
-		return Config{}, field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "the configuration must be an object")}.ToAggregate()
+		return Config{}, errlist.From(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "the configuration must be an object")})
 	}
 	section, whole := top, false
 	if w, ok := top["webhook"]; ok {
@@ -65,7 +67,7 @@ func ParseConfig(data []byte) (Config, error) {
 		section = nil
 		if w != nil {
 			if section, ok = w.(map[string]any); !ok {
-				return Config{}, field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")}.ToAggregate()
+				return Config{}, errlist.From(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")})
 			}
 		}
 	}
@@ -75,7 +77,7 @@ func ParseConfig(data []byte) (Config, error) {
 		d.errs = cfg.Validate(root)
 	}
 	if len(d.errs) > 0 {
-		return Config{}, d.errs.ToAggregate()
+		return Config{}, errlist.From(d.errs)
 	}
 	return cfg, nil
 }

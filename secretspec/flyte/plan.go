@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
@@ -42,7 +43,7 @@ import (
 // give nothing.
 func Plan(secrets []Secret, cfg Config) ([]secretspec.Ref, secretspec.Extras, error) {
 	if errs := cfg.Validate(field.NewPath("config")); len(errs) > 0 {
-		return nil, secretspec.Extras{}, errs.ToAggregate()
+		return nil, secretspec.Extras{}, errlist.From(errs)
 	}
 	if len(secrets) == 0 {
 		return nil, secretspec.Extras{}, nil

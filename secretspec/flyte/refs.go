@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -100,7 +101,7 @@ func (b *refBuilder) finishRefs() error {
 		b.errs = refpath.Errors(refpath.Validate(b.refs, b.origins))
 	}
 	if len(b.errs) > 0 {
-		return b.errs.ToAggregate()
+		return errlist.From(b.errs)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/podsecrets/podsecrets/encode"
+	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -73,7 +74,7 @@ func Refs(secrets []corev1.Secret, owner, root string) ([]secretspec.Ref, []core
 		b.errs = b.validateRefs()
 	}
 	if len(b.errs) > 0 {
-		return nil, nil, b.errs.ToAggregate()
+		return nil, nil, errlist.From(b.errs)
 	}
 	return b.refs, plains, nil
 }

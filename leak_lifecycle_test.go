@@ -1,0 +1,113 @@
+package podsecrets_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/podsecrets/podsecrets/inject"
+	"github.com/podsecrets/podsecrets/preflight"
+	"github.com/podsecrets/podsecrets/rollout"
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+// lifecycleLeakCases drive preflight, the secrets hash and the rollout controller with
+// sentinels in the Secrets they read.
+func lifecycleLeakCases(t *testing.T) []leakCase {
+	S := sentinel
+	_, sshEncrypted := sshKeys(t)
+	typed := func(name string, typ corev1.SecretType, data map[string]string) *corev1.Secret {
+		s := secretWith(name, data)
+		s.Namespace, s.Type, s.UID = "team", typ, types.UID("uid-"+name)
+		return s
+	}
+	check := func(s *corev1.Secret, refs ...secretspec.Ref) func(*testing.T, context.Context) leakOut {
+		return func(_ *testing.T, ctx context.Context) leakOut {
+			errs, warnings := preflight.Check(preflight.FromClient(ctx, fake.NewClientset(s), "team"), refs, field.NewPath("refs"))
+			return leakOut{errors: append(errs, warnings...)}
+		}
+	}
+	pull := secretspec.Ref{Secret: "reg", As: secretspec.PullSecret}
+	gitSSH := secretspec.Ref{Secret: "ssh", As: secretspec.GitSSH, Items: []corev1.KeyToPath{{Key: "known_hosts", Path: "known_hosts"}}}
+	P := "preflight.Check"
+	return []leakCase{
+		{P, "dockerconfigjson not JSON", true, check(typed("reg", corev1.SecretTypeDockerConfigJson, map[string]string{".dockerconfigjson": `{"auths":{"` + S + `":`}), pull)},
+		{P, "dockerconfigjson number where a string goes", true, check(typed("reg", corev1.SecretTypeDockerConfigJson, map[string]string{".dockerconfigjson": `{"auths":{"r":{"auth":` + numSentinel + `}}}`}), pull)},
+		{P, "dockerconfigjson auth not user:password", true, check(typed("reg", corev1.SecretTypeDockerConfigJson, map[string]string{".dockerconfigjson": `{"auths":{"r":{"auth":"` + b64(S) + `"}}}`}), pull)},
+		{P, "dockercfg not JSON", true, check(typed("reg", corev1.SecretTypeDockercfg, map[string]string{".dockercfg": S}), pull)},
+		{P, "pull secret of the wrong type", true, check(typed("reg", corev1.SecretTypeOpaque, map[string]string{".dockerconfigjson": S}), pull)},
+		{P, "gitSSH key garbage, known_hosts garbage", true, check(typed("ssh", corev1.SecretTypeSSHAuth, map[string]string{"ssh-privatekey": S, "known_hosts": "github.com " + sentinel2 + "\n"}), gitSSH)},
+		{P, "gitSSH PEM block of garbage", true, check(typed("ssh", corev1.SecretTypeSSHAuth, map[string]string{"ssh-privatekey": string(pemBlock("OPENSSH PRIVATE KEY", S))}), gitSSH)},
+		{P, "gitSSH key passphrase-protected", true, check(typed("ssh", corev1.SecretTypeSSHAuth, map[string]string{"ssh-privatekey": string(sshEncrypted)}), gitSSH)},
+		{P, "env key missing beside secret keys", true, check(typed("db", "", map[string]string{"password": S}), secretspec.Ref{Secret: "db", Key: "token", As: secretspec.Env, EnvVar: "T"})},
+		{P, "envFrom invalid names", true, check(typed("db", "", map[string]string{"A=B": S, "C": sentinel2}), secretspec.Ref{Secret: "db", As: secretspec.EnvFrom})},
+
+		{"inject.SecretsHash", "required key missing, Secret missing", true, func(_ *testing.T, ctx context.Context) leakOut {
+			h, err := inject.SecretsHash(preflight.FromClient(ctx, fake.NewClientset(typed("db", "", map[string]string{"password": S})), "team"),
+				[]secretspec.Ref{{Secret: "db", Key: "token", As: secretspec.Env, EnvVar: "T"}, {Secret: "gone", As: secretspec.EnvFrom}})
+			return leakOut{err: err, texts: map[string]string{"hash": h}}
+		}},
+		{"inject.SecretsHash", "the hash itself", false, func(_ *testing.T, ctx context.Context) leakOut {
+			h, err := inject.SecretsHash(preflight.FromClient(ctx, fake.NewClientset(typed("db", "", map[string]string{"password": S})), "team"),
+				[]secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "P"}})
+			return leakOut{err: err, texts: map[string]string{"hash": h}}
+		}},
+		{"inject.ApplyPod", "WithSecretsHash, required Secret missing", true, func(_ *testing.T, ctx context.Context) leakOut {
+			pod := &corev1.Pod{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Env: []corev1.EnvVar{{Name: "X", Value: S}}}}}}
+			_, err := inject.ApplyPod(pod, []secretspec.Ref{{Secret: "gone", As: secretspec.EnvFrom}},
+				inject.WithSecretsHash(preflight.FromClient(ctx, fake.NewClientset(), "team")))
+			return errOut(err)
+		}},
+		{"rollout.Controller", "rolls, refuses a missing Secret", false, rolloutLeakRun(typed)},
+	}
+}
+
+// rolloutLeakRun runs a rollout Controller over Secrets holding sentinels until it has rolled
+// one Deployment and refused another whose Secret is missing; its log lines are checked.
+func rolloutLeakRun(typed func(string, corev1.SecretType, map[string]string) *corev1.Secret) func(*testing.T, context.Context) leakOut {
+	return func(t *testing.T, ctx context.Context) leakOut {
+		db := typed("db", "", map[string]string{"password": sentinel, "other": sentinel2})
+		deployment := func(name, secret string) *appsv1.Deployment {
+			d := &appsv1.Deployment{}
+			d.Name, d.Namespace, d.Labels = name, "team", map[string]string{rollout.LabelOptIn: "true"}
+			d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "c", EnvFrom: []corev1.EnvFromSource{{
+				SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: secret}}}}}}
+			return d
+		}
+		c := fake.NewClientset(db, deployment("app", "db"), deployment("broken", "gone"))
+		ctrl, err := rollout.NewController(c, rollout.Config{Debounce: time.Millisecond})
+		if err != nil {
+			return errOut(err)
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- ctrl.Run(ctx) }()
+		rolled := func() bool {
+			d, err := c.AppsV1().Deployments("team").Get(ctx, "app", metav1.GetOptions{})
+			return err == nil && d.Spec.Template.Annotations[inject.AnnotationSecretsHash] != ""
+		}
+		for i := 0; i < 1000 && !rolled(); i++ {
+			if i%50 == 0 { // after the baseline, each change rolls
+				db.Data["password"] = []byte(sentinel + strconv.Itoa(i))
+				if _, err := c.CoreV1().Secrets("team").Update(ctx, db, metav1.UpdateOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !rolled() {
+			t.Error("the controller did not roll: the case tests little")
+		}
+		cancel()
+		return errOut(<-done)
+	}
+}

@@ -1,0 +1,49 @@
+package preflight_test
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/podsecrets/podsecrets/preflight"
+	"github.com/podsecrets/podsecrets/secretspec"
+)
+
+func ExampleCheck() {
+	client := fake.NewClientset(&corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "team-a"},
+		Data:       map[string][]byte{"user": []byte("admin")},
+	})
+	refs := []secretspec.Ref{
+		{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "DB_PASSWORD"},
+		{Secret: "db", Key: "user", As: secretspec.Env, EnvVar: "DB_USER"},
+		{Secret: "registry", As: secretspec.PullSecret},
+		{Secret: "feature-flags", As: secretspec.EnvFrom, Optional: true},
+	}
+	errs, warnings := preflight.Check(preflight.FromClient(context.Background(), client, "team-a"), refs, field.NewPath("refs"))
+	for _, e := range errs {
+		fmt.Println("error:", e)
+	}
+	for _, w := range warnings {
+		fmt.Println("warning:", w)
+	}
+	// Output:
+	// error: refs[0].key: Not found: "password": Secret "db" has no key "password" (it has user)
+	// error: refs[2].secret: Not found: "registry": Secret "registry" does not exist
+	// warning: refs[3].secret: Not found: "feature-flags": Secret "feature-flags" does not exist
+}
+
+// CheckRef reports at the caller's own path, e.g. the annotation a pod author wrote.
+func ExampleCheckRef() {
+	client := fake.NewClientset()
+	at := field.NewPath("metadata", "annotations").Key("flyte.secrets/s0")
+	errs, _ := preflight.CheckRef(preflight.FromClient(context.Background(), client, "flyte"),
+		secretspec.Ref{Secret: "group", Key: "key", As: secretspec.Mount, MountPath: "/etc/flyte/secrets/group"}, at)
+	fmt.Println(errs.ToAggregate())
+	// Output:
+	// metadata.annotations[flyte.secrets/s0].secret: Not found: "group": Secret "group" does not exist
+}
