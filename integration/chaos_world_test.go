@@ -124,7 +124,7 @@ func (w *world) value() string {
 func (w *world) intN(n int) int {
 	w.rngMu.Lock()
 	defer w.rngMu.Unlock()
-	return w.intN(n)
+	return w.rng.IntN(n)
 }
 
 // createNamespace creates namespace chaos-<kind>-N (labelled chaosTarget=selected) holding an
