@@ -315,13 +315,18 @@ func ExampleTreeItems() {
 	s.Name = "copied"
 	s.Annotations = map[string]string{encode.TreeAnnotation: `{"t_.a":"t/a","t_.b_.c":"t/b/c"}`}
 	items, err := encode.TreeItems(s)
-	fmt.Println(items, err)
+	for _, it := range items {
+		fmt.Printf("%s -> %s\n", it.Key, it.Path)
+	}
+	fmt.Println(err)
 
 	s.Annotations[encode.TreeAnnotation] = `{"t_.a":"../etc/passwd"}`
 	_, err = encode.TreeItems(s)
 	fmt.Println(err)
 	// Output:
-	// [{t_.a t/a <nil>} {t_.b_.c t/b/c <nil>}] <nil>
+	// t_.a -> t/a
+	// t_.b_.c -> t/b/c
+	// <nil>
 	// metadata.annotations[podsecrets.io/tree][t_.a]: Invalid value: "../etc/passwd": path must not start with '..'
 }
 

@@ -32,8 +32,12 @@ func Example() {
 		return
 	}
 	for _, r := range refs {
+		var items []string // Key:Path (printed by field: k8s.io/api adds fields to KeyToPath)
+		for _, it := range r.Items {
+			items = append(items, it.Key+":"+it.Path)
+		}
 		fmt.Printf("%s: secret %s key %s var %s dir %s items %v optional %t\n",
-			r.As, r.Secret, r.Key, r.EnvVar, r.MountPath, r.Items, r.Optional)
+			r.As, r.Secret, r.Key, r.EnvVar, r.MountPath, items, r.Optional)
 	}
 	for _, v := range plain {
 		fmt.Printf("%s=%s\n", v.Name, v.Value)
@@ -41,7 +45,7 @@ func Example() {
 	// Output:
 	// flyte.secrets/s0: m4zg54lqhiqce4ltmvzc11lomzxsectlmv3tuibcovzwk3s6onswg3tfoqrau2lpovxhix2smvyxk1lsmvwwk2tuhiqektswl4lecuqk
 	// env: secret user-info key user_secret var _FSEC_USER-INFO_USER_SECRET dir  items [] optional true
-	// mount: secret user-info key  var  dir /etc/flyte/secrets/user-info items [{user_cert user_cert <nil>}] optional true
+	// mount: secret user-info key  var  dir /etc/flyte/secrets/user-info items [user_cert:user_cert] optional true
 	// FLYTE_SECRETS_ENV_PREFIX=_FSEC_
 	// FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets
 	// FLYTE_SECRETS_FILE_PREFIX=
