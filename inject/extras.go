@@ -225,14 +225,7 @@ func (a *applier) settleExtras() {
 			inits := a.src.InitContainers
 			it := extrasItem[corev1.Container]{x: k, i: i, v: c, at: a.podInit.find(len(inits), c.Name, func(j int) string { return inits[j].Name })}
 			if it.at >= 0 && !equality.Semantic.DeepEqual(a.src.InitContainers[it.at], *c) {
-				switch a.cfg.policy {
-				case ConflictFail:
-					a.errs = append(a.errs, field.Forbidden(specPath(a.at).Child("initContainers").Index(it.at), fmt.Sprintf(
-						"conflict: the pod has init container %q, and %s adds a different one of that name",
-						c.Name, extrasPath(k, "initContainers", i))))
-				case ConflictOverride:
-					it.override = true
-				}
+				it.override = a.namedClash("initContainers", "init container", c.Name, it.at, k, i)
 			}
 			a.fetchers = append(a.fetchers, it)
 		}
@@ -243,14 +236,7 @@ func (a *applier) settleExtras() {
 			}
 			it := extrasItem[corev1.Volume]{x: k, i: i, v: v, at: a.podVolume.find(len(a.src.Volumes), v.Name, func(j int) string { return a.src.Volumes[j].Name })}
 			if it.at >= 0 && !equality.Semantic.DeepEqual(a.src.Volumes[it.at], *v) {
-				switch a.cfg.policy {
-				case ConflictFail:
-					a.errs = append(a.errs, field.Forbidden(specPath(a.at).Child("volumes").Index(it.at), fmt.Sprintf(
-						"conflict: the pod has volume %q, and %s adds a different one of that name",
-						v.Name, extrasPath(k, "volumes", i))))
-				case ConflictOverride:
-					it.override = true
-				}
+				it.override = a.namedClash("volumes", "volume", v.Name, it.at, k, i)
 			}
 			a.extraVols = append(a.extraVols, it)
 		}
@@ -259,6 +245,20 @@ func (a *applier) settleExtras() {
 
 // fetcher returns the Extras' init container called name (that the pod's init container of
 // that name is), or nil.
+// namedClash resolves, by the ConflictPolicy, a different entry of the pod's list (initContainers,
+// volumes) at index at that item i of Extras k names too: it records the error, or says whether the
+// Extras' entry replaces the pod's.
+func (a *applier) namedClash(list, what, name string, at, k, i int) (override bool) {
+	switch a.cfg.policy {
+	case ConflictFail:
+		a.errs = append(a.errs, field.Forbidden(specPath(a.at).Child(list).Index(at), fmt.Sprintf(
+			"conflict: the pod has %s %q, and %s adds a different one of that name", what, name, extrasPath(k, list, i))))
+	case ConflictOverride:
+		return true
+	}
+	return false
+}
+
 func (a *applier) fetcher(name string) *extrasItem[corev1.Container] {
 	if i := a.fetcherIdx.find(len(a.fetchers), name, func(i int) string { return a.fetchers[i].v.Name }); i >= 0 {
 		return &a.fetchers[i]
