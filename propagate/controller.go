@@ -19,11 +19,10 @@ import (
 	"k8s.io/client-go/kubernetes"
 	listersv1 "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
-	"k8s.io/client-go/tools/leaderelection"
-	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/client-go/util/workqueue"
 
 	"github.com/podsecrets/podsecrets/internal/errlist"
+	"github.com/podsecrets/podsecrets/internal/leader"
 )
 
 // SourceResync is how often a Controller syncs every source even without events. It heals
@@ -59,10 +58,8 @@ func NewController(c kubernetes.Interface, cfg ControllerConfig, opts ...Option)
 		return nil, err
 	}
 	errs := cfg.Validate(field.NewPath("config"))
-	if cfg.LeaseName != "" && !(o.retryPeriod > 0 && o.renewDeadline > o.retryPeriod*6/5 && o.leaseDuration > o.renewDeadline) {
-		errs = append(errs, field.Invalid(field.NewPath("LeaderElectionTiming"),
-			fmt.Sprintf("%v, %v, %v", o.leaseDuration, o.renewDeadline, o.retryPeriod),
-			"want leaseDuration > renewDeadline > 1.2 × retryPeriod > 0"))
+	if cfg.LeaseName != "" {
+		errs = append(errs, o.timing().Validate(field.NewPath("LeaderElectionTiming"))...)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("propagate: NewController: %w", errlist.From(errs))
@@ -72,56 +69,27 @@ func NewController(c kubernetes.Interface, cfg ControllerConfig, opts ...Option)
 
 // Run works until ctx ends, then stops its informers and workers and returns nil. With a
 // LeaseName it first campaigns for the Lease and works only while it holds it; if it loses the
-// Lease it stops working and campaigns again. Only a failure to start returns an error.
+// Lease it stops working and campaigns again. It stops working RenewDeadline after the last
+// renewal that succeeded, before another replica can take the Lease, and when ctx ends it
+// releases the Lease only if the Lease still names it. Only a failure to start returns an
+// error.
 func (c *Controller) Run(ctx context.Context) error {
 	if c.cfg.LeaseName == "" {
 		return c.work(ctx)
 	}
-	lock := &resourcelock.LeaseLock{
-		LeaseMeta:  metav1.ObjectMeta{Name: c.cfg.LeaseName, Namespace: c.cfg.LeaseNamespace},
-		Client:     c.client.CoordinationV1(),
-		LockConfig: resourcelock.ResourceLockConfig{Identity: c.cfg.Identity},
-	}
-	log := logr.FromContextOrDiscard(ctx).WithValues("lease", c.cfg.LeaseNamespace+"/"+c.cfg.LeaseName, "identity", c.cfg.Identity)
-	for ctx.Err() == nil {
-		var (
-			mu      sync.Mutex
-			stopped bool
-			leading sync.WaitGroup
-		)
-		le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
-			Lock:            lock,
-			LeaseDuration:   c.o.leaseDuration,
-			RenewDeadline:   c.o.renewDeadline,
-			RetryPeriod:     c.o.retryPeriod,
-			ReleaseOnCancel: true,
-			Name:            c.cfg.LeaseName,
-			Callbacks: leaderelection.LeaderCallbacks{
-				OnStartedLeading: func(lctx context.Context) {
-					mu.Lock()
-					if stopped {
-						mu.Unlock()
-						return
-					}
-					leading.Add(1)
-					mu.Unlock()
-					defer leading.Done()
-					log.Info("leading")
-					if err := c.work(lctx); err != nil {
-						log.Error(err, "controller stopped")
-					}
-				},
-				OnStoppedLeading: func() { log.V(1).Info("not leading") },
-			},
-		})
-		if err != nil {
-			return fmt.Errorf("propagate: leader election: %w", err)
+	err := leader.Run(ctx, leader.Config{
+		Client:    c.client.CoordinationV1(),
+		Namespace: c.cfg.LeaseNamespace,
+		Name:      c.cfg.LeaseName,
+		Identity:  c.cfg.Identity,
+		Timing:    c.o.timing(),
+	}, func(ctx context.Context) {
+		if err := c.work(ctx); err != nil {
+			logr.FromContextOrDiscard(ctx).Error(err, "controller stopped")
 		}
-		le.Run(ctx)
-		mu.Lock()
-		stopped = true
-		mu.Unlock()
-		leading.Wait() // never two working loops at once
+	})
+	if err != nil {
+		return fmt.Errorf("propagate: %w", err)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package propagate
 import (
 	"fmt"
 	"time"
+
+	"github.com/podsecrets/podsecrets/internal/leader"
 )
 
 // DefaultConcurrency is the number of namespaces written to at the same time unless
@@ -58,11 +60,18 @@ func RecreateImmutable() Option {
 }
 
 // LeaderElectionTiming sets the Lease timing of a Controller with leader election (defaults
-// DefaultLeaseDuration, DefaultRenewDeadline, DefaultRetryPeriod). Sync and Remove ignore it.
+// DefaultLeaseDuration, DefaultRenewDeadline, DefaultRetryPeriod). NewController wants
+// leaseDuration, in whole seconds as the Lease stores it, > renewDeadline > 1.2 × retryPeriod >
+// 0. Sync and Remove ignore it.
 func LeaderElectionTiming(leaseDuration, renewDeadline, retryPeriod time.Duration) Option {
 	return optionFunc(func(o *options) {
 		o.leaseDuration, o.renewDeadline, o.retryPeriod = leaseDuration, renewDeadline, retryPeriod
 	})
+}
+
+// timing returns the Lease timing the options set.
+func (o options) timing() leader.Timing {
+	return leader.Timing{LeaseDuration: o.leaseDuration, RenewDeadline: o.renewDeadline, RetryPeriod: o.retryPeriod}
 }
 
 func buildOptions(opts []Option) (options, error) {

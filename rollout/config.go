@@ -1,12 +1,13 @@
 package rollout
 
 import (
-	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/podsecrets/podsecrets/internal/leader"
 )
 
 // LabelOptIn is the label that opts a Deployment, StatefulSet or DaemonSet in, with the value
@@ -34,7 +35,8 @@ type Config struct {
 	LeaseName      string // "" = no leader election
 	LeaseNamespace string // required with LeaseName
 	Identity       string // this replica's name in the Lease; required with LeaseName
-	// Lease timing; 0 = the Default… values. Want LeaseDuration > RenewDeadline > 1.2 × RetryPeriod.
+	// Lease timing; 0 = the Default… values. Want LeaseDuration, in whole seconds as the Lease
+	// stores it, > RenewDeadline > 1.2 × RetryPeriod.
 	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
 }
 
@@ -86,10 +88,10 @@ func (c Config) Validate(fldPath *field.Path) field.ErrorList {
 	if c.Identity == "" {
 		errs = append(errs, field.Required(fldPath.Child("Identity"), "with LeaseName"))
 	}
-	if !(c.RetryPeriod > 0 && c.RenewDeadline > c.RetryPeriod*6/5 && c.LeaseDuration > c.RenewDeadline) {
-		errs = append(errs, field.Invalid(fldPath.Child("LeaseDuration"),
-			fmt.Sprintf("%v, %v, %v", c.LeaseDuration, c.RenewDeadline, c.RetryPeriod),
-			"want LeaseDuration > RenewDeadline > 1.2 × RetryPeriod > 0"))
-	}
-	return errs
+	return append(errs, c.timing().Validate(fldPath.Child("LeaseDuration"))...)
+}
+
+// timing returns c's Lease timing.
+func (c Config) timing() leader.Timing {
+	return leader.Timing{LeaseDuration: c.LeaseDuration, RenewDeadline: c.RenewDeadline, RetryPeriod: c.RetryPeriod}
 }

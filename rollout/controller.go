@@ -7,13 +7,11 @@ import (
 	"sync"
 
 	"github.com/go-logr/logr"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/leaderelection"
-	"k8s.io/client-go/tools/leaderelection/resourcelock"
 
 	"github.com/podsecrets/podsecrets/internal/errlist"
+	"github.com/podsecrets/podsecrets/internal/leader"
 )
 
 // Controller rolls opted-in workloads when a Secret their pod template consumes changes: it
@@ -39,42 +37,27 @@ func NewController(c kubernetes.Interface, cfg Config) (*Controller, error) {
 
 // Run works until ctx ends, then stops its informers and workers and returns nil. With a
 // LeaseName it first campaigns for the Lease and works only while it holds it; if it loses
-// the Lease it stops working and campaigns again, and two working loops never overlap. Only a
+// the Lease it stops working and campaigns again, and two working loops never overlap. It stops
+// working RenewDeadline after the last renewal that succeeded, before another replica can take
+// the Lease, and when ctx ends it releases the Lease only if the Lease still names it. Only a
 // failure to start returns an error.
 func (c *Controller) Run(ctx context.Context) error {
 	if c.cfg.LeaseName == "" {
 		return c.exclusive(ctx)
 	}
-	log := logr.FromContextOrDiscard(ctx).WithValues("lease", c.cfg.LeaseNamespace+"/"+c.cfg.LeaseName, "identity", c.cfg.Identity)
-	lock := &resourcelock.LeaseLock{
-		LeaseMeta:  metav1.ObjectMeta{Name: c.cfg.LeaseName, Namespace: c.cfg.LeaseNamespace},
-		Client:     c.client.CoordinationV1(),
-		LockConfig: resourcelock.ResourceLockConfig{Identity: c.cfg.Identity},
-	}
-	//lint:ignore SA2001 taking the lock waits for the last working loop to stop
-	defer func() { c.workMu.Lock(); c.workMu.Unlock() }()
-	for ctx.Err() == nil {
-		le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
-			Lock:            lock,
-			LeaseDuration:   c.cfg.LeaseDuration,
-			RenewDeadline:   c.cfg.RenewDeadline,
-			RetryPeriod:     c.cfg.RetryPeriod,
-			ReleaseOnCancel: true,
-			Name:            c.cfg.LeaseName,
-			Callbacks: leaderelection.LeaderCallbacks{
-				OnStartedLeading: func(lctx context.Context) {
-					log.Info("leading")
-					if err := c.exclusive(lctx); err != nil {
-						log.Error(err, "controller stopped")
-					}
-				},
-				OnStoppedLeading: func() { log.V(1).Info("not leading") },
-			},
-		})
-		if err != nil {
-			return fmt.Errorf("rollout: leader election: %w", err)
+	err := leader.Run(ctx, leader.Config{
+		Client:    c.client.CoordinationV1(),
+		Namespace: c.cfg.LeaseNamespace,
+		Name:      c.cfg.LeaseName,
+		Identity:  c.cfg.Identity,
+		Timing:    c.cfg.timing(),
+	}, func(ctx context.Context) {
+		if err := c.exclusive(ctx); err != nil {
+			logr.FromContextOrDiscard(ctx).Error(err, "controller stopped")
 		}
-		le.Run(ctx)
+	})
+	if err != nil {
+		return fmt.Errorf("rollout: %w", err)
 	}
 	return nil
 }

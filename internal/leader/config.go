@@ -1,0 +1,42 @@
+package leader
+
+import (
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	coordinationv1client "k8s.io/client-go/kubernetes/typed/coordination/v1"
+)
+
+// Timing is a Lease's timing, as in client-go's LeaderElectionConfig.
+type Timing struct {
+	// LeaseDuration is how long the Lease holds after a renewal. The Lease stores it in whole
+	// seconds, which is what other processes wait for.
+	LeaseDuration time.Duration
+	// RenewDeadline is how long after the last renewal sent the work goes on without another
+	// one succeeding. It must be shorter than LeaseDuration, in whole seconds.
+	RenewDeadline time.Duration
+	// RetryPeriod is the wait between two attempts to acquire or renew.
+	RetryPeriod time.Duration
+}
+
+// Validate checks t and returns its problem at fldPath: LeaseDuration in whole seconds >
+// RenewDeadline > 1.2 × RetryPeriod > 0.
+func (t Timing) Validate(fldPath *field.Path) field.ErrorList {
+	whole := t.LeaseDuration.Truncate(time.Second)
+	if t.RetryPeriod > 0 && t.RenewDeadline > t.RetryPeriod*6/5 && whole > t.RenewDeadline {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(fldPath,
+		fmt.Sprintf("%v, %v, %v", t.LeaseDuration, t.RenewDeadline, t.RetryPeriod),
+		"want leaseDuration (in whole seconds, as the Lease stores it) > renewDeadline > 1.2 × retryPeriod > 0")}
+}
+
+// Config says which Lease Run campaigns for and how.
+type Config struct {
+	Client    coordinationv1client.LeasesGetter
+	Namespace string // the Lease's namespace
+	Name      string // the Lease's name
+	Identity  string // this process's name in the Lease
+	Timing
+}

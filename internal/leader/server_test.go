@@ -1,0 +1,103 @@
+package leader
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+)
+
+// leaseServer is a fake clientset whose Leases keep the API server's optimistic concurrency (a
+// write with another resourceVersion is a Conflict) and whose writes can be refused or hung.
+type leaseServer struct {
+	*fake.Clientset
+	mu sync.Mutex
+	rv int
+	// refuse, when set, decides whether a write of lease fails and with what; it is called
+	// before the write and may block, as a hung connection does.
+	refuse func(lease *coordinationv1.Lease) error
+	// writes is every write that succeeded: who it names and when it arrived.
+	writes []leaseWrite
+}
+
+type leaseWrite struct {
+	holder string
+	at     time.Time
+}
+
+var leasesGVR = coordinationv1.SchemeGroupVersion.WithResource("leases")
+
+func newLeaseServer() *leaseServer {
+	s := &leaseServer{Clientset: fake.NewClientset()}
+	s.PrependReactor("*", "leases", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		var lease *coordinationv1.Lease
+		switch a := a.(type) {
+		case k8stesting.CreateAction:
+			lease = a.GetObject().(*coordinationv1.Lease).DeepCopy()
+		case k8stesting.UpdateAction:
+			lease = a.GetObject().(*coordinationv1.Lease).DeepCopy()
+		default:
+			return false, nil, nil // reads go to the tracker
+		}
+		s.mu.Lock()
+		refuse := s.refuse
+		s.mu.Unlock()
+		if refuse != nil {
+			if err := refuse(lease); err != nil {
+				return true, nil, err
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		old, err := s.Tracker().Get(leasesGVR, lease.Namespace, lease.Name)
+		switch {
+		case a.GetVerb() == "create" && err == nil:
+			return true, nil, apierrors.NewAlreadyExists(leasesGVR.GroupResource(), lease.Name)
+		case a.GetVerb() == "update" && err != nil:
+			return true, nil, err
+		case a.GetVerb() == "update" && old.(*coordinationv1.Lease).ResourceVersion != lease.ResourceVersion:
+			return true, nil, apierrors.NewConflict(leasesGVR.GroupResource(), lease.Name, nil)
+		}
+		s.rv++
+		lease.ResourceVersion = strconv.Itoa(s.rv)
+		if a.GetVerb() == "create" {
+			err = s.Tracker().Create(leasesGVR, lease, lease.Namespace)
+		} else {
+			err = s.Tracker().Update(leasesGVR, lease, lease.Namespace)
+		}
+		if err != nil {
+			return true, nil, err
+		}
+		holder := ""
+		if lease.Spec.HolderIdentity != nil {
+			holder = *lease.Spec.HolderIdentity
+		}
+		s.writes = append(s.writes, leaseWrite{holder: holder, at: time.Now()})
+		return true, lease.DeepCopy(), nil
+	})
+	return s
+}
+
+// setRefuse sets s.refuse.
+func (s *leaseServer) setRefuse(f func(*coordinationv1.Lease) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = f
+}
+
+// lastWrite returns the last successful write naming holder.
+func (s *leaseServer) lastWrite(holder string) (leaseWrite, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.writes) - 1; i >= 0; i-- {
+		if s.writes[i].holder == holder {
+			return s.writes[i], true
+		}
+	}
+	return leaseWrite{}, false
+}
