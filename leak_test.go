@@ -236,6 +236,7 @@ func leakCases(t *testing.T) []leakCase {
 	cases = append(cases, flyteLeakCases()...)
 	cases = append(cases, propagateRecreateLeakCases()...)
 	cases = append(cases, newuserLeakCases(t)...)
+	cases = append(cases, leaderLeakCases()...)
 	return cases
 }
 

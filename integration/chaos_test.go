@@ -34,16 +34,6 @@ const (
 	chaosChurnInterval = 150 * time.Millisecond
 )
 
-// chaosStaleReleaseFixed says whether a propagate Controller that lost the Lease stops writing
-// at once and never clears a Lease another replica holds. Today it does neither: with
-// ReleaseOnCancel, client-go's LeaderElector calls release after a failed renewal; release
-// checks the holder it last observed, not the one it has just read, so it clears the new
-// holder's Lease (the old leader then takes it again while the new one works on until its
-// own renew deadline), and the work's context ends only when release returns (up to another
-// renew deadline later). Until it is fixed, IsolateLeader logs its stray writes instead of
-// failing and waits for both replicas to settle.
-const chaosStaleReleaseFixed = false
-
 // TestChaos runs two leader-elected propagate Controllers against a kube-apiserver of its own
 // (it restarts it) while the world changes, injects one fault per subtest, and checks after
 // each that the copies converge, that no unowned Secret or source was written, and that only
@@ -73,25 +63,21 @@ func TestChaos(t *testing.T) {
 				}
 				time.Sleep(time.Second)
 			}
-		}, false},
+		}},
 		{"IsolateLeader", "the leader's connections reset and refused for 20 s, longer than the Lease lasts", func(t *testing.T, h *chaosHarness) {
 			leader := h.leader(t)
 			leader.proxy.refuse(chaosIsolation)
 			time.Sleep(chaosIsolation)
 			if now := h.log.current(); now == leader.id || now == "" {
-				report := t.Errorf
-				if !chaosStaleReleaseFixed { // the old leader's stale release lets it take the Lease back
-					report = func(format string, args ...any) { t.Logf("KNOWN ISSUE (chaosStaleReleaseFixed): "+format, args...) }
-				}
-				report("the Lease is held by %q after its holder %s was cut off for %v; want the other replica", now, leader.id, chaosIsolation)
+				t.Errorf("the Lease is held by %q after its holder %s was cut off for %v; want the other replica", now, leader.id, chaosIsolation)
 			}
-		}, true},
+		}},
 		{"RefuseAll", "both replicas' connections reset and refused for 12 s", func(t *testing.T, h *chaosHarness) {
 			for _, r := range h.replicas {
 				r.proxy.refuse(chaosRefusal)
 			}
 			time.Sleep(chaosRefusal)
-		}, false},
+		}},
 		{"CancelLeader", "the leader's context cancelled while it writes; a new replica joins", func(t *testing.T, h *chaosHarness) {
 			leader := h.leader(t)
 			before := len(h.log.since(time.Time{}))
@@ -103,10 +89,10 @@ func TestChaos(t *testing.T) {
 			leader.stop()
 			h.removeReplica(leader)
 			h.addReplica(t)
-		}, false},
+		}},
 		{"RestartAPIServer", "kube-apiserver stopped and started again on the same etcd", func(t *testing.T, h *chaosHarness) {
 			t.Logf("API server down for %v", h.srv.restart(t).Round(10*time.Millisecond))
-		}, false},
+		}},
 		{"RetypeWhileDisconnected", "both replicas refused for 12 s while every source is deleted and re-created with another type", func(t *testing.T, h *chaosHarness) {
 			for _, r := range h.replicas {
 				r.proxy.refuse(chaosRefusal)
@@ -121,7 +107,7 @@ func TestChaos(t *testing.T) {
 				}
 			}
 			time.Sleep(chaosRefusal)
-		}, false},
+		}},
 	} {
 		t.Run(f.name, func(t *testing.T) {
 			h.run(t, f)
@@ -138,8 +124,6 @@ func TestChaos(t *testing.T) {
 type chaosFault struct {
 	name, what string
 	inject     func(*testing.T, *chaosHarness)
-	// staleRelease marks the fault that shows the stray writes chaosStaleReleaseFixed is about.
-	staleRelease bool
 }
 
 // chaosHarness holds the server, the world, the replicas and what was measured.
@@ -264,16 +248,8 @@ func (h *chaosHarness) run(t *testing.T, f chaosFault) {
 		byReplica[w.replica]++
 	}
 	t.Logf("Secret writes by replica: %v; Lease now held by %q", byReplica, h.log.current())
-	lines, n := h.log.strays(writes)
-	switch {
-	case n == 0:
-	case f.staleRelease && !chaosStaleReleaseFixed:
-		t.Logf("KNOWN ISSUE (chaosStaleReleaseFixed): %d Secret writes by a replica that did not hold the Lease, e.g.:\n%s", n, strings.Join(lines, "\n"))
-	default:
+	if lines, n := h.log.strays(writes); n > 0 {
 		t.Errorf("%d Secret writes by a replica that did not hold the Lease, e.g.:\n%s", n, strings.Join(lines, "\n"))
-	}
-	if f.staleRelease && !chaosStaleReleaseFixed {
-		time.Sleep(propagate.DefaultRenewDeadline + 2*propagate.DefaultRetryPeriod) // a clobbered leader steps down
 	}
 }
 

@@ -105,7 +105,10 @@
 // whenever one of those changes. Its informers are limited to the sources and the copies, so
 // its memory grows with the number of copies, not with every Secret in the cluster. With a
 // LeaseName it runs leader election on a coordination.k8s.io Lease, so several replicas can run
-// and only the leader writes. RunAIConfig gives Run:ai's cluster-wide secrets: sources in
+// and only the leader writes: a leader whose renewals fail stops working RenewDeadline after the
+// last one that succeeded was sent, before another replica can take the Lease (LeaseDuration
+// after it saw that renewal), and a replica that stops releases the Lease only if the Lease
+// still names it. RunAIConfig gives Run:ai's cluster-wide secrets: sources in
 // namespace runai labelled runai/cluster-wide=true, copied into every namespace runai-*.
 //
 // # Logging
