@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,19 +15,27 @@ import (
 
 // Run campaigns for the Lease until ctx ends and calls work while it holds it. work's context
 // ends when ctx ends, when a renewal fails, or RenewDeadline after the last successful renewal
-// was sent, whichever comes first; then Run waits for work to return and campaigns again. When
-// work returns by itself, Run steps down and campaigns again. Two calls of work never overlap.
+// was sent, whichever comes first; then Run waits for work to return and campaigns again,
+// RetryPeriod later. When work returns by itself, Run steps down and campaigns again. Two calls of work never overlap.
 // When ctx ends, Run releases the Lease if it still names cfg.Identity. It logs (logr from ctx)
 // "leading", "not leading", a renewal overdue and a release that failed. Only a configuration
 // client-go refuses returns an error.
 func Run(ctx context.Context, cfg Config, work func(context.Context)) error {
 	log := logr.FromContextOrDiscard(ctx).WithValues("lease", cfg.Namespace+"/"+cfg.Name, "identity", cfg.Identity)
-	for ctx.Err() == nil {
+	for {
 		if err := term(ctx, log, cfg, work); err != nil {
 			return err
 		}
+		// A RetryPeriod between two campaigns: work that keeps returning at once must not
+		// make a loop of Lease writes.
+		t := time.NewTimer(cfg.RetryPeriod)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
 	}
-	return nil
 }
 
 // term runs one LeaderElector: it campaigns, works while it leads and returns once it no longer
