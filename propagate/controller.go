@@ -83,11 +83,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		Name:      c.cfg.LeaseName,
 		Identity:  c.cfg.Identity,
 		Timing:    c.o.timing(),
-	}, func(ctx context.Context) {
-		if err := c.work(ctx); err != nil {
-			logr.FromContextOrDiscard(ctx).Error(err, "controller stopped")
-		}
-	})
+	}, c.work)
 	if err != nil {
 		return fmt.Errorf("propagate: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes"
 
@@ -51,11 +50,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		Name:      c.cfg.LeaseName,
 		Identity:  c.cfg.Identity,
 		Timing:    c.cfg.timing(),
-	}, func(ctx context.Context) {
-		if err := c.exclusive(ctx); err != nil {
-			logr.FromContextOrDiscard(ctx).Error(err, "controller stopped")
-		}
-	})
+	}, c.exclusive)
 	if err != nil {
 		return fmt.Errorf("rollout: %w", err)
 	}

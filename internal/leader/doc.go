@@ -13,7 +13,8 @@
 //	err := leader.Run(ctx, leader.Config{
 //		Client: client.CoordinationV1(), Namespace: "podsecrets", Name: "copier", Identity: pod,
 //		Timing: t,
-//	}, func(ctx context.Context) {
+//	}, func(ctx context.Context) error {
 //		// work until ctx ends
+//		return nil
 //	})
 package leader

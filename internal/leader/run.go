@@ -16,11 +16,12 @@ import (
 // Run campaigns for the Lease until ctx ends and calls work while it holds it. work's context
 // ends when ctx ends, when a renewal fails, or RenewDeadline after the last successful renewal
 // was sent, whichever comes first; then Run waits for work to return and campaigns again,
-// RetryPeriod later. When work returns by itself, Run steps down and campaigns again. Two calls of work never overlap.
-// When ctx ends, Run releases the Lease if it still names cfg.Identity. It logs (logr from ctx)
-// "leading", "not leading", a renewal overdue and a release that failed. Only a configuration
-// client-go refuses returns an error.
-func Run(ctx context.Context, cfg Config, work func(context.Context)) error {
+// RetryPeriod later. When work returns by itself, Run logs its error, if any, steps down and
+// campaigns again. Two calls of work never overlap. When ctx ends, Run releases the Lease if it
+// still names cfg.Identity. It logs (logr from ctx) "leading", "not leading", a renewal
+// overdue, work's error and a release that failed. Only a configuration client-go refuses
+// returns an error.
+func Run(ctx context.Context, cfg Config, work func(context.Context) error) error {
 	log := logr.FromContextOrDiscard(ctx).WithValues("lease", cfg.Namespace+"/"+cfg.Name, "identity", cfg.Identity)
 	for {
 		if err := term(ctx, log, cfg, work); err != nil {
@@ -40,7 +41,7 @@ func Run(ctx context.Context, cfg Config, work func(context.Context)) error {
 
 // term runs one LeaderElector: it campaigns, works while it leads and returns once it no longer
 // does and work has returned. It releases the Lease if it may still hold it.
-func term(ctx context.Context, log logr.Logger, cfg Config, work func(context.Context)) error {
+func term(ctx context.Context, log logr.Logger, cfg Config, work func(context.Context) error) error {
 	termCtx, endTerm := context.WithCancel(ctx)
 	defer endTerm()
 	f := &fence{clock: clock.RealClock{}, renewDeadline: cfg.RenewDeadline}
@@ -81,7 +82,9 @@ func term(ctx context.Context, log logr.Logger, cfg Config, work func(context.Co
 					endTerm()
 				})
 				log.Info("leading")
-				work(wctx)
+				if err := work(wctx); err != nil {
+					log.Error(err, "controller stopped")
+				}
 			},
 			OnStoppedLeading: func() { log.V(1).Info("not leading") },
 		},

@@ -35,7 +35,7 @@ func start(t *testing.T, cfg Config, work func(context.Context)) *runner {
 	ctx, cancel := context.WithCancel(logr.NewContext(context.Background(), testr.New(t).WithValues("replica", cfg.Identity)))
 	r := &runner{cancel: cancel, done: make(chan error, 1), started: make(chan struct{}, 100), ended: make(chan time.Time, 100)}
 	go func() {
-		r.done <- Run(ctx, cfg, func(ctx context.Context) {
+		r.done <- Run(ctx, cfg, func(ctx context.Context) error {
 			r.started <- struct{}{}
 			if work != nil {
 				work(ctx)
@@ -43,6 +43,7 @@ func start(t *testing.T, cfg Config, work func(context.Context)) *runner {
 				<-ctx.Done()
 			}
 			r.ended <- time.Now()
+			return nil
 		})
 	}()
 	return r
