@@ -35,15 +35,11 @@ var leasesGVR = coordinationv1.SchemeGroupVersion.WithResource("leases")
 func newLeaseServer() *leaseServer {
 	s := &leaseServer{Clientset: fake.NewClientset()}
 	s.PrependReactor("*", "leases", func(a k8stesting.Action) (bool, runtime.Object, error) {
-		var lease *coordinationv1.Lease
-		switch a := a.(type) {
-		case k8stesting.CreateAction:
-			lease = a.GetObject().(*coordinationv1.Lease).DeepCopy()
-		case k8stesting.UpdateAction:
-			lease = a.GetObject().(*coordinationv1.Lease).DeepCopy()
-		default:
+		write, ok := a.(interface{ GetObject() runtime.Object }) // a create or an update
+		if !ok || a.GetVerb() != "create" && a.GetVerb() != "update" {
 			return false, nil, nil // reads go to the tracker
 		}
+		lease := write.GetObject().(*coordinationv1.Lease).DeepCopy()
 		s.mu.Lock()
 		refuse := s.refuse
 		s.mu.Unlock()
