@@ -45,7 +45,7 @@ func leaderLeakCases() []leakCase {
 			})
 			cfg := propagate.RunAIConfig()
 			cfg.LeaseName, cfg.LeaseNamespace, cfg.Identity = "podsecrets-leak", "runai", "replica-1"
-			ctrl, err := propagate.NewController(c, cfg, propagate.LeaderElectionTiming(2*time.Second, time.Second, 200*time.Millisecond))
+			ctrl, err := propagate.NewController(c, cfg, propagate.LeaderElectionTiming(3*time.Second, time.Second, 200*time.Millisecond))
 			if err != nil {
 				t.Fatalf("NewController: %v", err)
 			}

@@ -204,7 +204,7 @@ func TestControllerLeaderElectionOnlyLeaderWrites(t *testing.T) {
 
 	cfg := RunAIConfig()
 	cfg.LeaseName, cfg.LeaseNamespace = "podsecrets", "runai"
-	timing := LeaderElectionTiming(2*time.Second, time.Second, 200*time.Millisecond)
+	timing := LeaderElectionTiming(3*time.Second, time.Second, 200*time.Millisecond)
 	cfgA, cfgB := cfg, cfg
 	cfgA.Identity, cfgB.Identity = "replica-a", "replica-b"
 	cancelA, doneA := startController(t, a, cfgA, timing)

@@ -61,8 +61,9 @@ func RecreateImmutable() Option {
 
 // LeaderElectionTiming sets the Lease timing of a Controller with leader election (defaults
 // DefaultLeaseDuration, DefaultRenewDeadline, DefaultRetryPeriod). NewController wants
-// leaseDuration, in whole seconds as the Lease stores it, > renewDeadline > 1.2 × retryPeriod >
-// 0. Sync and Remove ignore it.
+// leaseDuration, in whole seconds as the Lease stores it, at least renewDeadline + 2 s (the
+// Lease's times have whole-second resolution, and the work needs a moment to stop), and
+// renewDeadline > 1.2 × retryPeriod > 0. Sync and Remove ignore it.
 func LeaderElectionTiming(leaseDuration, renewDeadline, retryPeriod time.Duration) Option {
 	return optionFunc(func(o *options) {
 		o.leaseDuration, o.renewDeadline, o.retryPeriod = leaseDuration, renewDeadline, retryPeriod

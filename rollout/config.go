@@ -36,7 +36,7 @@ type Config struct {
 	LeaseNamespace string // required with LeaseName
 	Identity       string // this replica's name in the Lease; required with LeaseName
 	// Lease timing; 0 = the Default… values. Want LeaseDuration, in whole seconds as the Lease
-	// stores it, > RenewDeadline > 1.2 × RetryPeriod.
+	// stores it, ≥ RenewDeadline + 2 s, and RenewDeadline > 1.2 × RetryPeriod.
 	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
 }
 

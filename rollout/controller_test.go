@@ -32,7 +32,7 @@ func TestRollsOptedInConsumers(t *testing.T) {
 	)
 	l, w := start(t, c, Config{Namespace: ns, Debounce: 20 * time.Millisecond,
 		LeaseName: "rollout", LeaseNamespace: "kube-system", Identity: "me",
-		LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond})
+		LeaseDuration: 3 * time.Second, RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond})
 	eventually(t, "the app up to date, the others' baselines", func() bool {
 		return l.count("up to date", "Deployment team/app") > 0 && l.count("baseline taken", "StatefulSet team/sts") > 0 &&
 			l.count("baseline taken", "DaemonSet team/ds") > 0
@@ -116,7 +116,7 @@ func TestNoLeaseNoRoll(t *testing.T) {
 			AcquireTime: &now, RenewTime: &now}}
 	c = fake.NewClientset(dbSecret("p0", "o"), lease, deployment("app", true, spec, hashOf(t, c, spec)))
 	start(t, c, Config{Debounce: time.Millisecond, LeaseName: "rollout", LeaseNamespace: "kube-system", Identity: "me",
-		LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 100 * time.Millisecond})
+		LeaseDuration: 3 * time.Second, RenewDeadline: time.Second, RetryPeriod: 100 * time.Millisecond})
 	updateSecret(t, c, dbSecret("p1", "o"))
 	time.Sleep(time.Second)
 	if got := patches(c, "app"); got != nil {

@@ -14,22 +14,28 @@ type Timing struct {
 	// seconds, which is what other processes wait for.
 	LeaseDuration time.Duration
 	// RenewDeadline is how long after the last renewal sent the work goes on without another
-	// one succeeding. It must be shorter than LeaseDuration, in whole seconds.
+	// one succeeding.
 	RenewDeadline time.Duration
 	// RetryPeriod is the wait between two attempts to acquire or renew.
 	RetryPeriod time.Duration
 }
 
-// Validate checks t and returns its problem at fldPath: LeaseDuration in whole seconds >
-// RenewDeadline > 1.2 × RetryPeriod > 0.
+// Margin is how much shorter than LeaseDuration (in whole seconds) RenewDeadline must be. An
+// elector tells one renewal from the next by the Lease's times, which it compares at whole
+// seconds: it may have begun its wait at a renewal up to a second before this process's last
+// one. The second second is for stopping the work and the requests it has in flight.
+const Margin = 2 * time.Second
+
+// Validate checks t and returns its problem at fldPath: LeaseDuration, in whole seconds, ≥
+// RenewDeadline + Margin, and RenewDeadline > 1.2 × RetryPeriod > 0.
 func (t Timing) Validate(fldPath *field.Path) field.ErrorList {
 	whole := t.LeaseDuration.Truncate(time.Second)
-	if t.RetryPeriod > 0 && t.RenewDeadline > t.RetryPeriod*6/5 && whole > t.RenewDeadline {
+	if t.RetryPeriod > 0 && t.RenewDeadline > t.RetryPeriod*6/5 && whole >= t.RenewDeadline+Margin {
 		return nil
 	}
 	return field.ErrorList{field.Invalid(fldPath,
 		fmt.Sprintf("%v, %v, %v", t.LeaseDuration, t.RenewDeadline, t.RetryPeriod),
-		"want leaseDuration (in whole seconds, as the Lease stores it) > renewDeadline > 1.2 × retryPeriod > 0")}
+		"want leaseDuration (in whole seconds, as the Lease stores it) ≥ renewDeadline + 2s, and renewDeadline > 1.2 × retryPeriod > 0")}
 }
 
 // Config says which Lease Run campaigns for and how.

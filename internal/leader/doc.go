@@ -3,10 +3,11 @@
 //
 // It wraps client-go's LeaderElector and closes the two gaps that let a deposed leader go on
 // writing: the work's context ends RenewDeadline after the last renewal that succeeded was
-// sent, whatever a hung request or a retrying renew loop is doing (a Lease lasts
-// LeaseDuration, and another process can take it only that long after it saw the renewal), and
-// the Lease is released only if it still names this process, with its resourceVersion as a
-// precondition, so a release never clears a Lease another process took meanwhile.
+// sent, whatever a hung request or a retrying renew loop is doing (another process can take
+// the Lease only LeaseDuration after it saw a renewal, and Timing.Validate keeps RenewDeadline
+// at least Margin shorter), and the Lease is released only if it still names this process,
+// with its resourceVersion as a precondition, so a release never clears a Lease another
+// process took meanwhile.
 //
 //	t := leader.Timing{LeaseDuration: 15 * time.Second, RenewDeadline: 10 * time.Second, RetryPeriod: 2 * time.Second}
 //	if errs := t.Validate(field.NewPath("timing")); len(errs) > 0 { ... }

@@ -11,7 +11,8 @@ import (
 
 // fence is how long this process may go on working: RenewDeadline after the send time of the
 // last write of the Lease that named it and succeeded. Another process waits a whole
-// LeaseDuration after it saw that write, which was after it was sent.
+// LeaseDuration after it saw that write (or, as it compares the Lease's times at whole seconds,
+// one up to a second earlier), which was after it was sent: Timing.Validate keeps the margin.
 type fence struct {
 	clock         clock.Clock
 	renewDeadline time.Duration
@@ -50,7 +51,9 @@ func (f *fence) watch(ctx context.Context, expired func()) {
 	for {
 		left := f.deadline().Sub(f.clock.Now())
 		if left <= 0 {
-			expired()
+			if ctx.Err() == nil { // the timer and ctx may be ready together
+				expired()
+			}
 			return
 		}
 		t := f.clock.NewTimer(left)

@@ -8,20 +8,27 @@ import (
 
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/utils/clock"
+
+	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // Run campaigns for the Lease until ctx ends and calls work while it holds it. work's context
-// ends when ctx ends, when a renewal fails, or RenewDeadline after the last successful renewal
-// was sent, whichever comes first; then Run waits for work to return and campaigns again,
-// RetryPeriod later. When work returns by itself, Run logs its error, if any, steps down and
-// campaigns again. Two calls of work never overlap. When ctx ends, Run releases the Lease if it
-// still names cfg.Identity. It logs (logr from ctx) "leading", "not leading", a renewal
-// overdue, work's error and a release that failed. Only a configuration client-go refuses
-// returns an error.
+// ends when ctx ends, when client-go's renew loop gives up (RenewDeadline of failed retries),
+// or RenewDeadline after the send time of the last renewal that succeeded, whichever comes
+// first; then Run waits for work to return and campaigns again, RetryPeriod later. When work
+// returns by itself, Run logs its error, if any, steps down and campaigns again. Two calls of
+// work never overlap. After each term, while the fence still holds (ctx ended, or work
+// returned), Run releases the Lease if it still names cfg.Identity. It logs (logr from ctx)
+// "leading", "not leading", a renewal overdue, work's error and a release that failed. Only a
+// Timing that Validate refuses, or a configuration client-go refuses, returns an error.
 func Run(ctx context.Context, cfg Config, work func(context.Context) error) error {
+	if errs := cfg.Timing.Validate(field.NewPath("timing")); len(errs) > 0 {
+		return fmt.Errorf("leader election: %w", errlist.From(errs))
+	}
 	log := logr.FromContextOrDiscard(ctx).WithValues("lease", cfg.Namespace+"/"+cfg.Name, "identity", cfg.Identity)
 	for {
 		if err := term(ctx, log, cfg, work); err != nil {
@@ -75,11 +82,15 @@ func term(ctx context.Context, log logr.Logger, cfg Config, work func(context.Co
 				defer working.Done()
 				defer endTerm() // work that returns by itself steps down
 				wctx, stop := context.WithCancel(lctx)
+				var watching sync.WaitGroup
+				defer watching.Wait()
 				defer stop()
-				go f.watch(wctx, func() {
-					log.Info("renewal overdue: stopped working before the Lease can expire", "renewDeadline", cfg.RenewDeadline.String())
-					stop()
-					endTerm()
+				watching.Go(func() {
+					f.watch(wctx, func() {
+						log.Info("renewal overdue: stopped working before the Lease can expire", "renewDeadline", cfg.RenewDeadline.String())
+						stop()
+						endTerm()
+					})
 				})
 				log.Info("leading")
 				if err := work(wctx); err != nil {

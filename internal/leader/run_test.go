@@ -12,10 +12,13 @@ import (
 	"github.com/go-logr/logr/testr"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/tools/leaderelection"
+	"k8s.io/client-go/tools/leaderelection/resourcelock"
 )
 
 // timing is short, so that losing the Lease happens within a test.
-var timing = Timing{LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond}
+var timing = Timing{LeaseDuration: 3 * time.Second, RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond}
 
 const testWait = 30 * time.Second // bounds every wait for something that must happen
 
@@ -107,12 +110,92 @@ func TestRunStopsWorkBeforeTheLeaseCanExpire(t *testing.T) {
 		return errors.New("connection reset")
 	})
 	ended := receive(t, r.ended, "the end of work")
-	last, ok := s.lastWrite("a")
+	last, ok := s.lastRenewal("a")
 	if !ok {
 		t.Fatal("no successful write of the Lease by a")
 	}
 	if after := ended.Sub(last.at); after >= timing.LeaseDuration {
-		t.Errorf("work ended %v after the last successful renewal, want before the Lease can expire (%v)", after, timing.LeaseDuration)
+		t.Errorf("work ended %v after the last successful renewal another elector can tell apart, want before the Lease can expire (%v)", after, timing.LeaseDuration)
+	}
+}
+
+// TestRunStopsWorkBeforeAnotherElectorLeads cuts the Lease writes of a and lets a plain
+// client-go elector with a quick retry campaign: it must begin leading only after a's work
+// ended. Two ways to cut: just after two renewals within one second (another elector tells
+// renewals apart only at whole seconds, so it may count from the earlier one), and with a
+// RetryPeriod so long that client-go's renew loop alone (RetryPeriod + RenewDeadline after the
+// last success) would give up after the other elector took over.
+func TestRunStopsWorkBeforeAnotherElectorLeads(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		timing Timing
+		// cuts reports whether this successful write of a's, renewed at renew after one
+		// renewed at prev, is the last one to land.
+		cuts func(prev, renew time.Time, n int) bool
+	}{
+		{"two renewals in one second", timing, func(prev, renew time.Time, _ int) bool {
+			return renew.Truncate(time.Second).Equal(prev.Truncate(time.Second)) && renew.Sub(prev) >= timing.RetryPeriod
+		}},
+		{"retry period near the renew deadline", Timing{LeaseDuration: 5 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 2400 * time.Millisecond},
+			func(_, _ time.Time, n int) bool { return n == 3 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newLeaseServer()
+			var (
+				mu    sync.Mutex
+				prev  time.Time
+				n     int
+				cut   bool
+				cutAt time.Time
+			)
+			s.setRefuse(func(l *coordinationv1.Lease) error {
+				if l.Spec.HolderIdentity == nil || *l.Spec.HolderIdentity != "a" {
+					return nil
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if cut {
+					return errors.New("connection reset")
+				}
+				renew := l.Spec.RenewTime.Time
+				n++
+				if !prev.IsZero() && tc.cuts(prev, renew, n) {
+					cut, cutAt = true, time.Now() // this write lands, every later one is refused
+				}
+				prev = renew
+				return nil
+			})
+			cfg := config(s, "a")
+			cfg.Timing = tc.timing
+			a := start(t, cfg, nil)
+			defer a.stop(t)
+			receive(t, a.started, "a leading")
+
+			bLeads := make(chan time.Time, 1)
+			b, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
+				Lock: &resourcelock.LeaseLock{LeaseMeta: metav1.ObjectMeta{Name: "lease", Namespace: "ns"},
+					Client: s.CoordinationV1(), LockConfig: resourcelock.ResourceLockConfig{Identity: "b"}},
+				LeaseDuration: tc.timing.LeaseDuration, RenewDeadline: tc.timing.RenewDeadline, RetryPeriod: 20 * time.Millisecond,
+				Callbacks: leaderelection.LeaderCallbacks{
+					OnStartedLeading: func(context.Context) { bLeads <- time.Now() },
+					OnStoppedLeading: func() {},
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(logr.NewContext(context.Background(), testr.New(t).WithValues("replica", "b")))
+			defer cancel()
+			go b.Run(ctx)
+			bAt := receive(t, bLeads, "b leading")
+			aEnded := receive(t, a.ended, "the end of a's work")
+			mu.Lock()
+			defer mu.Unlock()
+			t.Logf("after the cut, a's work ended at %v and b led at %v", aEnded.Sub(cutAt), bAt.Sub(cutAt))
+			if bAt.Before(aEnded) {
+				t.Errorf("b led %v before a's work ended", aEnded.Sub(bAt))
+			}
+		})
 	}
 }
 
@@ -120,7 +203,9 @@ func TestRunStopsWorkBeforeTheLeaseCanExpire(t *testing.T) {
 // still believes it leads, then ends this one: the release must leave the other's Lease alone.
 func TestRunNeverReleasesAnotherHoldersLease(t *testing.T) {
 	s := newLeaseServer()
-	r := start(t, config(s, "a"), nil)
+	cfg := config(s, "a")
+	cfg.Timing = Timing{LeaseDuration: 10 * time.Second, RenewDeadline: 5 * time.Second, RetryPeriod: 200 * time.Millisecond}
+	r := start(t, cfg, nil)
 	receive(t, r.started, "leading")
 	s.setRefuse(func(l *coordinationv1.Lease) error { // a's renewals are lost from now on
 		if l.Spec.HolderIdentity != nil && *l.Spec.HolderIdentity == "a" {
@@ -128,16 +213,21 @@ func TestRunNeverReleasesAnotherHoldersLease(t *testing.T) {
 		}
 		return nil
 	})
-	lease, err := s.CoordinationV1().Leases("ns").Get(context.Background(), "lease", metav1.GetOptions{})
+	// b takes the Lease; a renewal of a's sent just before the refusal may win the race once.
+	err := wait.PollUntilContextTimeout(context.Background(), 10*time.Millisecond, testWait, true, func(ctx context.Context) (bool, error) {
+		lease, err := s.CoordinationV1().Leases("ns").Get(ctx, "lease", metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		b, now := "b", metav1.NewMicroTime(time.Now())
+		lease.Spec.HolderIdentity, lease.Spec.AcquireTime, lease.Spec.RenewTime = &b, &now, &now
+		_, err = s.CoordinationV1().Leases("ns").Update(ctx, lease, metav1.UpdateOptions{})
+		return err == nil, nil
+	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("b could not take the Lease: %v", err)
 	}
-	b, now := "b", metav1.NewMicroTime(time.Now())
-	lease.Spec.HolderIdentity, lease.Spec.AcquireTime, lease.Spec.RenewTime = &b, &now, &now
-	if _, err := s.CoordinationV1().Leases("ns").Update(context.Background(), lease, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	r.stop(t) // a's fence still holds: it tries to release
+	r.stop(t) // a's fence (5 s) still holds: it tries to release
 	if got := holder(t, s); got != "b" {
 		t.Errorf("after a stopped, the Lease names %q, want b, who took it", got)
 	}

@@ -27,6 +27,7 @@ type leaseServer struct {
 
 type leaseWrite struct {
 	holder string
+	renew  time.Time // spec.renewTime
 	at     time.Time
 }
 
@@ -73,7 +74,11 @@ func newLeaseServer() *leaseServer {
 		if lease.Spec.HolderIdentity != nil {
 			holder = *lease.Spec.HolderIdentity
 		}
-		s.writes = append(s.writes, leaseWrite{holder: holder, at: time.Now()})
+		w := leaseWrite{holder: holder, at: time.Now()}
+		if lease.Spec.RenewTime != nil {
+			w.renew = lease.Spec.RenewTime.Time
+		}
+		s.writes = append(s.writes, w)
 		return true, lease.DeepCopy(), nil
 	})
 	return s
@@ -86,14 +91,23 @@ func (s *leaseServer) setRefuse(f func(*coordinationv1.Lease) error) {
 	s.refuse = f
 }
 
-// lastWrite returns the last successful write naming holder.
-func (s *leaseServer) lastWrite(holder string) (leaseWrite, bool) {
+// lastRenewal returns the earliest successful write naming holder that another elector cannot
+// tell from holder's last one: client-go compares the Lease's times at whole seconds, so every
+// write in the second of the last renewal looks the same to it.
+func (s *leaseServer) lastRenewal(holder string) (leaseWrite, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var found leaseWrite
+	ok := false
 	for i := len(s.writes) - 1; i >= 0; i-- {
-		if s.writes[i].holder == holder {
-			return s.writes[i], true
+		w := s.writes[i]
+		if w.holder != holder {
+			continue
 		}
+		if ok && !w.renew.Truncate(time.Second).Equal(found.renew.Truncate(time.Second)) {
+			break
+		}
+		found, ok = w, true
 	}
-	return leaseWrite{}, false
+	return found, ok
 }
