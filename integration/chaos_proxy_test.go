@@ -69,6 +69,13 @@ func (p *faultProxy) refuse(d time.Duration) {
 	p.cut()
 }
 
+// admit ends a refusal early; new connections are forwarded again.
+func (p *faultProxy) admit() {
+	p.mu.Lock()
+	p.refuseUntil = time.Time{}
+	p.mu.Unlock()
+}
+
 // close stops listening, cuts everything and waits for the forwarding goroutines.
 func (p *faultProxy) close() {
 	p.mu.Lock()
