@@ -35,7 +35,7 @@ func (t Timing) Validate(fldPath *field.Path) field.ErrorList {
 	}
 	return field.ErrorList{field.Invalid(fldPath,
 		fmt.Sprintf("%v, %v, %v", t.LeaseDuration, t.RenewDeadline, t.RetryPeriod),
-		"want leaseDuration (in whole seconds, as the Lease stores it) ≥ renewDeadline + 2s, and renewDeadline > 1.2 × retryPeriod > 0")}
+		fmt.Sprintf("want leaseDuration (in whole seconds, as the Lease stores it) ≥ renewDeadline + %v, and renewDeadline > 1.2 × retryPeriod > 0", Margin))}
 }
 
 // Config says which Lease Run campaigns for and how.

@@ -25,13 +25,12 @@ func release(ctx context.Context, cfg Config, f *fence) error {
 	if lease.Spec.HolderIdentity == nil || *lease.Spec.HolderIdentity != cfg.Identity {
 		return nil // another's, or released
 	}
-	lease = lease.DeepCopy()
 	now := metav1.NewMicroTime(f.clock.Now())
 	empty, one := "", int32(1)
 	lease.Spec.HolderIdentity = &empty
 	lease.Spec.LeaseDurationSeconds = &one
 	lease.Spec.AcquireTime = &now
 	lease.Spec.RenewTime = &now
-	_, err = leases.Update(ctx, lease, metav1.UpdateOptions{})
+	_, err = leases.Update(ctx, lease, metav1.UpdateOptions{}) // lease is this call's own copy
 	return err
 }
