@@ -57,4 +57,10 @@ type Ref struct {
 	// Containers names the containers that receive the Secret; nil means every container
 	// (init containers too, unless inject is told otherwise).
 	Containers []string
+	// Origin says where the ref came from, in its source's words: "transform.secrets[1]",
+	// "flyte.secrets/s2", "3rd -e flag", "spec.containers[0].env[2]". It is not part of the
+	// text form (String leaves it out, Parse never sets it), it is never validated, and it never
+	// holds a value. Errors about the ref use it as their field path when it is set (in
+	// ValidateRefs, preflight, inject and admission); unset, they name the ref by its index.
+	Origin string
 }

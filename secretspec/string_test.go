@@ -131,3 +131,24 @@ func FuzzRefRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestOriginIsNotText: Origin says where a ref came from; it is not part of the text form, so
+// String leaves it out and Parse gives the ref back without it.
+func TestOriginIsNotText(t *testing.T) {
+	r := Ref{As: Env, Secret: "db", Key: "password", EnvVar: "DB_PASSWORD", Origin: "3rd -e flag"}
+	s := r.String()
+	if want := "env:DB_PASSWORD=db/password"; s != want {
+		t.Fatalf("String() = %q, want %q", s, want)
+	}
+	got, err := Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Origin = ""
+	if diff := cmp.Diff(r, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Parse(String()) (-want +got):\n%s", diff)
+	}
+	if errs := (Ref{As: Env, Secret: "db", Key: "k", EnvVar: "V", Origin: "not a path = or [anything]"}).Validate(nil); len(errs) != 0 {
+		t.Errorf("Origin is validated: %v", errs)
+	}
+}
