@@ -1,4 +1,4 @@
-package podsecrets_test
+package hostile_test
 
 import (
 	"context"
@@ -7,17 +7,16 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/client-go/kubernetes/fake"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/rollout"
 	"github.com/podsecrets/podsecrets/secretspec"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/kubernetes/fake"
 )
 
 // lifecycleLeakCases drive preflight, the secrets hash and the rollout controller with

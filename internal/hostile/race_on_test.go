@@ -1,6 +1,6 @@
 //go:build race
 
-package podsecrets_test
+package hostile_test
 
 // raceEnabled is true when the tests run under -race, whose instrumentation
 // makes allocation figures meaningless.

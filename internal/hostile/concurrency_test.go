@@ -1,4 +1,4 @@
-package podsecrets_test
+package hostile_test
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-package podsecrets_test
+package hostile_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	admissionv1 "k8s.io/api/admission/v1"
+
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
@@ -19,25 +20,67 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-// leakSecrets is one namespace's Secrets for the admission handler's check; a nil entry is
-// one the webhook may not read.
-type leakSecrets map[string]*corev1.Secret
-
-func (l leakSecrets) Get(name string) (*corev1.Secret, error) {
-	s, ok := l[name]
-	switch {
-	case !ok:
-		return nil, apierrors.NewNotFound(corev1.Resource("secrets"), name)
-	case s == nil:
-		return nil, apierrors.NewForbidden(corev1.Resource("secrets"), name, errors.New("may not get secrets"))
+func admissionLeakCases() []leakCase {
+	S := sentinel
+	envRefs := func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+		return []secretspec.Ref{{Secret: "db", Key: "password", As: secretspec.Env, EnvVar: "PASSWORD"}}, secretspec.Extras{}, nil
 	}
-	return s, nil
+	review := func(podJSON string) string {
+		return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},"namespace":"ns","operation":"CREATE","object":` + podJSON + `}}`
+	}
+	podWith := func(env string) string {
+		return `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"busybox","env":[` + env + `]}]}}`
+	}
+	post := func(body string, refs admission.RefsFunc) func(*testing.T, context.Context) leakOut {
+		return func(t *testing.T, ctx context.Context) leakOut {
+			h := admission.NewHandler(refs)
+			req := httptest.NewRequest(http.MethodPost, "/mutate", strings.NewReader(body)).WithContext(ctx)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			out := leakOut{texts: map[string]string{"response body": rec.Body.String()}}
+			for k, vs := range rec.Header() {
+				out.texts["header "+k] = strings.Join(vs, ",")
+			}
+			var resp struct {
+				Response struct {
+					Allowed bool `json:"allowed"`
+				} `json:"response"`
+			}
+			if json.Unmarshal(rec.Body.Bytes(), &resp) == nil && resp.Response.Allowed {
+				return out
+			}
+			out.err = fmt.Errorf("denied with HTTP %d", rec.Code) // the denial is the expected error
+			return out
+		}
+	}
+	A := "admission handler"
+	return []leakCase{
+		{A, "pod literal clashes with ref", true, post(review(podWith(`{"name":"PASSWORD","value":"`+S+`"}`)), envRefs)},
+		{A, "truncated after value", true, post(review(podWith(`{"name":"X","value":"`+S)), envRefs)},
+		{A, "bare word value", true, post(review(podWith(`{"name":"X","value":`+S+`}`)), envRefs)},
+		{A, "number as value", true, post(review(podWith(`{"name":"X","value":`+numSentinel+`}`)), envRefs)},
+		{A, "object as value", true, post(review(podWith(`{"name":"X","value":{"`+S+`":1}}`)), envRefs)},
+		{A, "invalid escape in value", true, post(review(podWith(`{"name":"X","value":"`+S+`\q"}`)), envRefs)},
+		{A, "duplicate env value field", false, post(review(podWith(`{"name":"X","value":"`+S+`","value":"`+sentinel2+`"}`)), envRefs)},
+		{A, "RefsFunc fails, pod holds value", true, post(review(podWith(`{"name":"TOKEN","value":"`+S+`"}`)), func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+			return nil, secretspec.Extras{}, errors.New("no refs for this pod")
+		})},
+		{A, "WithEnv clashes with pod literal", true, post(review(podWith(`{"name":"MODE","value":"`+S+`"}`)), func(context.Context, *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
+			return nil, secretspec.Extras{Env: []corev1.EnvVar{{Name: "MODE", Value: sentinel2}}}, nil
+		})},
+		{A, "not an AdmissionReview", true, post(`{"kind":"Pod","password":"`+S+`"}`, envRefs)},
+		{A, "garbage body", true, post(S, envRefs)},
+		{A, "trailing garbage", true, post(review(podWith(`{"name":"X","value":"x"}`))+S, envRefs)},
+		{A, "oversized body", true, post(review(podWith(`{"name":"X","value":"`+strings.Repeat(S, admission.MaxRequestBytes/len(S)+1)+`"}`)), envRefs)},
+		{A, "object is not a pod", true, post(strings.Replace(review(`{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"k":"`+S+`"}}`), `"kind":"Pod"`, `"kind":"Secret"`, 1), envRefs)},
+	}
 }
 
-// admissionNewLeakCases drive the Webhook's log lines (at every outcome), its Decision, its
+// webhookLeakCases drive the Webhook's log lines (at every outcome), its Decision, its
 // warnings and its denials (preflight, Origin's names, workloads) with sentinels in the
 // object and in the Secrets it checks.
-func admissionNewLeakCases() []leakCase {
+func webhookLeakCases() []leakCase {
 	S, S2 := sentinel, sentinel2
 	review := func(kind, group, object string) string {
 		return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","kind":{"group":"` + group + `","version":"v1","kind":"` + kind + `"},"namespace":"ns","operation":"CREATE","object":` + object + `}}`
@@ -130,4 +173,19 @@ func admissionNewLeakCases() []leakCase {
 		{W, "custom resource: template of the wrong type", true, post(&admission.Webhook{Refs: refs(ref)}, review("PyTorchJob", "kubeflow.org", `{"spec":{"pytorchReplicaSpecs":{"Worker":{"template":{"spec":{"containers":"`+S+`"}}}}}}`), false)},
 		{W, "workload: no template", true, post(&admission.Webhook{Refs: refs(ref)}, review("ReplicationController", "", `{"metadata":{"name":"rc","annotations":{"x":"`+S+`"}},"spec":{}}`), false)},
 	}
+}
+
+// leakSecrets is one namespace's Secrets for the admission handler's check; a nil entry is
+// one the webhook may not read.
+type leakSecrets map[string]*corev1.Secret
+
+func (l leakSecrets) Get(name string) (*corev1.Secret, error) {
+	s, ok := l[name]
+	switch {
+	case !ok:
+		return nil, apierrors.NewNotFound(corev1.Resource("secrets"), name)
+	case s == nil:
+		return nil, apierrors.NewForbidden(corev1.Resource("secrets"), name, errors.New("may not get secrets"))
+	}
+	return s, nil
 }
