@@ -33,6 +33,7 @@ func TestAPIServer(t *testing.T) {
 		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},
+		{"WebhookLatency", testWebhookLatency},
 		// Last: they register webhooks for every pod labelled inject-flyte-secrets=true.
 		{"FlyteWebhook", testFlyteWebhook},
 		{"FlyteWebhookVault", testFlyteWebhookVault},
