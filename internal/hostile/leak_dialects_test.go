@@ -187,6 +187,16 @@ func dialectMessageLeakCases() []leakCase {
 			}
 			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
 		}},
+		{"secretspec.ValidateRefs", "conflicts and an invalid ref named by their origins", true, func(*testing.T, context.Context) leakOut {
+			refs := []secretspec.Ref{
+				{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "transform.secrets[0]"},
+				{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "3rd -e flag"},
+				{Secret: "c", As: secretspec.Mount, MountPath: "/m", Origin: "flyte.secrets/s1"},
+				{Secret: "d", As: secretspec.Mount, MountPath: "/m"},
+				{Secret: "e", As: secretspec.Mount, MountPath: "/n/../o", Origin: "flyte.secrets/s2"},
+			}
+			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
+		}},
 	}
 }
 
