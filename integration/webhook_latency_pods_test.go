@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -12,27 +11,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podsecrets/podsecrets/inject"
-	"github.com/podsecrets/podsecrets/inject/admission"
 	"github.com/podsecrets/podsecrets/integration/internal/noopwebhook"
-	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
-
-// latencyRefs is a Flyte pod webhook's RefsFunc under cfg: the pod's flyte.secrets/sN requests,
-// planned for cfg's manager.
-func latencyRefs(cfg flyte.Config) admission.RefsFunc {
-	return func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
-		secrets, err := flyte.DecodeAnnotations(pod.Annotations)
-		if err != nil {
-			return nil, secretspec.Extras{}, err
-		}
-		refs, x, err := flyte.Plan(secrets, cfg)
-		if err != nil {
-			return nil, secretspec.Extras{}, err
-		}
-		return refs, flyte.KeepPodAnnotations(x, pod.Annotations), nil
-	}
-}
 
 // latencyRequests are every timed pod's Flyte secret requests: variables and files of two
 // K8s Secrets.

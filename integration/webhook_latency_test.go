@@ -41,7 +41,7 @@ func testWebhookLatency(t *testing.T, c *cluster) {
 	t.Run("InProcess", func(t *testing.T) {
 		noop := inProcessTarget(t, "noop", noopwebhook.Handler{}, false)
 		ps := inProcessTarget(t, "podsecrets", &admission.Webhook{
-			Refs:    latencyRefs(flyte.DefaultConfig()),
+			Refs:    flyte.PodRefs(flyte.DefaultConfig()),
 			Options: []inject.Option{inject.WithConflictPolicy(inject.ConflictKeepExisting)},
 		}, true)
 		c.compareLatency(t, "in-process", noop, ps)

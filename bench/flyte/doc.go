@@ -7,7 +7,7 @@
 // first (the webhook's FLYTE_SECRET_<GROUP>_<KEY> variables and /etc/secrets/<group>/<key>),
 // existing entries kept. Flyte's PodMutator is served by controller-runtime's
 // admission.Webhook, as Flyte registers it; podsecrets' admission.Webhook takes the pod's
-// flyte.secrets/sN annotations through secretspec/flyte. TestSameMutation proves both make the
+// flyte.secrets/sN annotations through flyte.PodRefs. TestSameMutation proves both make the
 // same pod (variables, mounts and the Secrets they read) before the benchmark compares them.
 //
 //	cd bench/flyte

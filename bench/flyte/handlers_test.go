@@ -1,7 +1,6 @@
 package flytebench
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/podsecrets/podsecrets/inject"
 	"github.com/podsecrets/podsecrets/inject/admission"
-	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
@@ -48,30 +46,15 @@ func flyteHandler() http.Handler {
 	return &cradmission.Webhook{Handler: pm}
 }
 
-// podsecretsHandler is podsecrets' admission.Webhook doing what Flyte's does: the pod's
-// flyte.secrets/sN requests planned with Flyte's defaults (the K8s manager, the same global
-// secret lookup as Flyte's), existing entries kept as Flyte keeps them.
+// podsecretsHandler is podsecrets' admission.Webhook doing what Flyte's does (flyte.PodRefs):
+// the pod's flyte.secrets/sN requests planned with Flyte's defaults (the K8s manager, the same
+// global secret lookup as Flyte's), existing entries kept as Flyte keeps them.
 func podsecretsHandler() http.Handler {
 	cfg := flyte.DefaultConfig()
 	cfg.Global = flyte.GlobalSecrets(os.LookupEnv, os.DirFS(flyte.GlobalDir))
 	return &admission.Webhook{
-		Refs:    flyteRefs(cfg),
+		Refs:    flyte.PodRefs(cfg),
 		Options: []inject.Option{inject.WithConflictPolicy(inject.ConflictKeepExisting)},
-	}
-}
-
-// flyteRefs is the admission.RefsFunc of Flyte's pod webhook under cfg.
-func flyteRefs(cfg flyte.Config) admission.RefsFunc {
-	return func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
-		secrets, err := flyte.DecodeAnnotations(pod.Annotations)
-		if err != nil {
-			return nil, secretspec.Extras{}, err
-		}
-		refs, x, err := flyte.Plan(secrets, cfg)
-		if err != nil {
-			return nil, secretspec.Extras{}, err
-		}
-		return refs, flyte.KeepPodAnnotations(x, pod.Annotations), nil
 	}
 }
 
