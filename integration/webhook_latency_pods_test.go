@@ -83,6 +83,19 @@ func latencyWant(t *testing.T, pod *corev1.Pod, mutates bool) *corev1.PodSpec {
 	return &want.Spec
 }
 
+// latencyPatch is podsecrets' JSON patch of every latencyPod (the same whatever its name).
+func latencyPatch(t *testing.T) []byte {
+	t.Helper()
+	pod := latencyPod(t, "patch")
+	want := pod.DeepCopy()
+	want.Spec = *latencyWant(t, pod, true)
+	patch, err := inject.Patch(pod, want)
+	if err != nil {
+		t.Fatalf("inject.Patch: %v", err)
+	}
+	return patch
+}
+
 // checkLatencyPod says how got, as the API server stored it, differs from want in what a
 // webhook changes (variables, mounts, volumes; the server's defaults ignored); "" if not.
 func checkLatencyPod(want *corev1.PodSpec, got *corev1.Pod) string {
