@@ -30,6 +30,7 @@ func TestAPIServer(t *testing.T) {
 		{"ExamplePods", testExamplePods},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
+		{"LeastPrivilegeHarness", testLeastPrivilegeHarness},
 		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},
