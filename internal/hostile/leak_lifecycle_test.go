@@ -2,7 +2,9 @@ package hostile_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/tools/events"
 )
 
 // lifecycleLeakCases drive preflight, the secrets hash and the rollout controller with
@@ -67,6 +70,7 @@ func lifecycleLeakCases(t *testing.T) []leakCase {
 			return errOut(err)
 		}},
 		{"rollout.Controller", "rolls, refuses a missing Secret", false, rolloutLeakRun(typed)},
+		{"rollout.Controller", "Events and OnRoll: keys changed, Secret re-created", false, rolloutEventLeakRun(typed)},
 	}
 }
 
@@ -108,5 +112,77 @@ func rolloutLeakRun(typed func(string, corev1.SecretType, map[string]string) *co
 		}
 		cancel()
 		return errOut(<-done)
+	}
+}
+
+// rolloutEventLeakRun runs a rollout Controller with a recorder and an OnRoll hook over a
+// Secret whose keys, named after nothing secret, change and which is then re-created, its
+// values sentinels: every Event and every Roll the hook receives is checked.
+func rolloutEventLeakRun(typed func(string, corev1.SecretType, map[string]string) *corev1.Secret) func(*testing.T, context.Context) leakOut {
+	return func(t *testing.T, ctx context.Context) leakOut {
+		db := typed("db", "", map[string]string{"password": sentinel, "token": sentinel2})
+		d := &appsv1.Deployment{}
+		d.Name, d.Namespace, d.Labels = "app", "team", map[string]string{rollout.LabelOptIn: "true"}
+		d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "c", EnvFrom: []corev1.EnvFromSource{{
+			SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}}}}}}
+		d.Spec.Template.Annotations = map[string]string{inject.AnnotationSecretsHash: "stale"}
+		c := fake.NewClientset(db, d)
+		rec := events.NewFakeRecorder(1000)
+		out := leakOut{texts: map[string]string{}}
+		var mu sync.Mutex
+		ctrl, err := rollout.NewController(c, rollout.Config{Debounce: time.Millisecond, Events: rec,
+			OnRoll: func(_ context.Context, r rollout.Roll) {
+				mu.Lock()
+				defer mu.Unlock()
+				out.texts[fmt.Sprintf("OnRoll %d %%+v", len(out.texts))] = fmt.Sprintf("%+v %#v", r, r)
+			}})
+		if err != nil {
+			return errOut(err)
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- ctrl.Run(ctx) }()
+		rolls := 0
+		next := func() bool { // waits (not a timed assertion) for the next Event
+			select {
+			case e := <-rec.Events:
+				mu.Lock()
+				out.texts[fmt.Sprintf("Event %d", len(out.texts))] = e
+				mu.Unlock()
+				rolls++
+				return true
+			case <-time.After(10 * time.Second):
+				return false
+			}
+		}
+		if !next() { // the stale stamp
+			t.Error("no Event for the stale stamp: the case tests little")
+		}
+		// Changes until one is seen (the fake clientset drops changes made before it watches).
+		for i := 0; rolls < 2 && i < 100; i++ {
+			db.Data["password"] = []byte(sentinel + strconv.Itoa(i))
+			db.Data["new-key"] = []byte(sentinel2)
+			if _, err := c.CoreV1().Secrets("team").Update(ctx, db, metav1.UpdateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			next()
+		}
+		// Re-created: a new UID.
+		if err := c.CoreV1().Secrets("team").Delete(ctx, "db", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		db.UID, db.ResourceVersion = "uid-db-2", ""
+		if _, err := c.CoreV1().Secrets("team").Create(ctx, db, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if !next() || rolls < 3 {
+			t.Errorf("%d Events, want 3 (stale stamp, keys changed, re-created): the case tests little", rolls)
+		}
+		cancel()
+		err = <-done
+		mu.Lock()
+		defer mu.Unlock()
+		out.err = err
+		return out
 	}
 }
