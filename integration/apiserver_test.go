@@ -31,6 +31,8 @@ func TestAPIServer(t *testing.T) {
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
 		{"LeastPrivilegeHarness", testLeastPrivilegeHarness},
+		// After ExamplePods and PropagateMemory: it copies into every runai-* namespace.
+		{"RunaiDeploy", testRunaiDeploy},
 		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/restmapper"
+	"k8s.io/kubernetes/third_party/forked/golang/expansion"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
@@ -125,6 +126,38 @@ func deployKind[T any](t *testing.T, objs []*unstructured.Unstructured, kind str
 		out = append(out, v)
 	}
 	return out
+}
+
+// podArgs returns a container's command line as the kubelet would run it: command and args
+// with $(VAR) expanded from the container's env, where a fieldRef to metadata.name is pod
+// and one to metadata.namespace the Deployment's namespace.
+func podArgs(t *testing.T, d *appsv1.Deployment, container, pod string) []string {
+	t.Helper()
+	for _, c := range d.Spec.Template.Spec.Containers {
+		if c.Name != container {
+			continue
+		}
+		env := map[string]string{}
+		for _, e := range c.Env {
+			switch {
+			case e.ValueFrom == nil:
+				env[e.Name] = expansion.Expand(e.Value, expansion.MappingFuncFor(env))
+			case e.ValueFrom.FieldRef != nil && e.ValueFrom.FieldRef.FieldPath == "metadata.name":
+				env[e.Name] = pod
+			case e.ValueFrom.FieldRef != nil && e.ValueFrom.FieldRef.FieldPath == "metadata.namespace":
+				env[e.Name] = d.Namespace
+			default:
+				t.Fatalf("Deployment %s, container %s: env %s: only values and fieldRefs to metadata.name and metadata.namespace are understood here", d.Name, container, e.Name)
+			}
+		}
+		var out []string
+		for _, a := range append(append([]string(nil), c.Command...), c.Args...) {
+			out = append(out, expansion.Expand(a, expansion.MappingFuncFor(env)))
+		}
+		return out
+	}
+	t.Fatalf("Deployment %s has no container %s", d.Name, container)
+	return nil
 }
 
 // serviceAccountOf is the ServiceAccount a Deployment's pods run as.

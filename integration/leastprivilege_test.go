@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -395,6 +398,70 @@ func (c *cluster) waitAllowed(t *testing.T, sa types.NamespacedName, ns string, 
 		}
 		if time.Now().After(deadline) {
 			return false
+		}
+	}
+}
+
+// process is a program a Scenario started with start.
+type process struct {
+	cmd    *exec.Cmd
+	output lockedBuffer // standard output and error, interleaved
+}
+
+// start runs bin with args and run.Env. The program is stopped (SIGTERM, then killed after a
+// minute) when t ends; how it exits is not the test's concern, since a program run with a
+// verb less may well fail.
+func (run *privilegeRun) start(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(bin, args...)}
+	p.cmd.Env = run.Env
+	p.cmd.Stdout, p.cmd.Stderr = &p.output, &p.output
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", filepath.Base(bin), err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		_ = p.cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(time.Minute):
+			_ = p.cmd.Process.Kill()
+			<-exited
+			t.Errorf("%s did not stop within a minute of SIGTERM", filepath.Base(bin))
+		}
+	})
+	return p
+}
+
+// tail returns the last n bytes of what the program wrote, for a message.
+func (p *process) tail(n int) string {
+	s := p.output.String()
+	if len(s) > n {
+		s = "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// waitWork polls cond every 100 ms until it holds (nil) or ctx ends (an error saying what was
+// not done). An error from cond is the test's own (its admin client failed): t fails.
+func waitWork(ctx context.Context, t *testing.T, what string, cond func(context.Context) (bool, error)) error {
+	t.Helper()
+	for {
+		ok, err := cond(context.Background())
+		if err != nil {
+			t.Fatalf("checking %s: %v", what, err)
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: not done", what)
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
