@@ -55,7 +55,7 @@ func injectWorkload(ctx context.Context, env cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	refs, plain, err := konduktor.Refs(secrets, owner, "")
+	refs, extras, err := konduktor.Refs(secrets, owner, "")
 	if err != nil {
 		return err
 	}
@@ -88,9 +88,9 @@ func injectWorkload(ctx context.Context, env cli.Env, args []string) error {
 	var out any
 	switch *kind {
 	case kindPod:
-		out, err = inject.ApplyPod(pod, refs, inject.WithEnv(plain...))
+		out, err = inject.ApplyPod(pod, refs, inject.WithExtras(extras))
 	case kindJobSet:
-		out, err = jobSet(pod, *nodes, refs, inject.WithEnv(plain...))
+		out, err = jobSet(pod, *nodes, refs, inject.WithExtras(extras))
 	default:
 		err = cli.Usagef("inject: --kind %q: want %s or %s", *kind, kindPod, kindJobSet)
 	}

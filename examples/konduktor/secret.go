@@ -118,6 +118,8 @@ func sourceFor(kind, fromFile, fromDir string, inline []string) ([]encode.Source
 		return nil, cli.Usagef("secret create: --kind must be default, env or git-ssh, not %q", kind)
 	}
 	switch {
+	case fromFile != "" && kind == konduktor.KindGitSSH:
+		return []encode.Source{encode.FileAs(konduktor.GitSSHKey, fromFile)}, nil
 	case fromFile != "":
 		return []encode.Source{encode.File(fromFile)}, nil
 	case fromDir != "":
