@@ -135,6 +135,15 @@ func dialectLeakCases() []leakCase {
 			s.StringData = map[string]string{"K": S, "bad-name": S2}
 			return kon(s)(t, ctx)
 		}},
+		{"konduktor.Refs", "basename not one path element", true, kon(konSecret("a-alice", "x/../..", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "invalid owner", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-Alice", "a", konduktor.KindEnv, map[string]string{"K": S})}, "Alice", "")
+			return errOut(err)
+		}},
+		{"konduktor.Refs", "relative root", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})}, "alice", "run/secrets")
+			return errOut(err)
+		}},
 		{"konduktor.SecretName", "invalid basename and owner", true, func(*testing.T, context.Context) leakOut {
 			_, err := konduktor.SecretName("Bad.Name", "Alice")
 			return errOut(err)

@@ -51,5 +51,14 @@
 //   - A broken default Secret (an unreadable tree annotation, two default Secrets mounted at one
 //     path) is an error naming it, before any pod exists; in Konduktor the pod fails to start.
 //
+// The secret commands themselves (`konduktor secret create|list|delete`) are rules of the CLI and
+// live in examples/konduktor, which follows Konduktor's cli.py with these differences, listed in
+// its documentation: the directory is walked into real files (encode.TreeFile) instead of a zip,
+// with Konduktor's rules (dotfiles in, .DS_Store out, symlinks followed wherever they point,
+// refused only when unreadable or in a directory cycle); --inline may repeat; a Secret of the
+// name that is not the user's Konduktor secret is refused, never patched; a patch whose file
+// would sit where the directory has a folder is refused; every git-ssh secret of the user is
+// deleted before a new one is stored, not only the first found.
+//
 // No error shows a Secret's data.
 package konduktor

@@ -216,6 +216,9 @@ func TestRefsErrors(t *testing.T) {
 		{name: "several problems", secrets: []corev1.Secret{badTree, tree("d", map[string]string{"secrets_.a": "secrets/a"}, "secrets")}, want: []string{
 			"konduktor: 2 problems:",
 		}},
+		{name: "basename that is not one path element", secrets: []corev1.Secret{created("x/../..", KindDefault, "k")}, want: []string{
+			`konduktor: secret "x/../.." (kind default): Invalid value: "x/../..": the basename is the directory the secret is mounted at under /konduktor/default-secrets: it must be one path element`,
+		}},
 		{name: "relative root", root: "run", want: []string{`konduktor: root "run" must be a clean absolute directory other than /`}},
 		{name: "unclean root", root: "/run/", want: []string{`konduktor: root "/run/" must be a clean absolute directory other than /`}},
 	}
