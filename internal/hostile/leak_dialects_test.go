@@ -3,6 +3,7 @@ package hostile_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,6 +15,7 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec/pachyderm"
 	"github.com/podsecrets/podsecrets/secretspec/runai"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -210,6 +212,16 @@ func dialectMessageLeakCases() []leakCase {
 			}
 			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
 		}},
+		{"secretspec.ValidateRefs", "conflicts and an invalid ref named by their origins", true, func(*testing.T, context.Context) leakOut {
+			refs := []secretspec.Ref{
+				{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "transform.secrets[0]"},
+				{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "3rd -e flag"},
+				{Secret: "c", As: secretspec.Mount, MountPath: "/m", Origin: "flyte.secrets/s1"},
+				{Secret: "d", As: secretspec.Mount, MountPath: "/m"},
+				{Secret: "e", As: secretspec.Mount, MountPath: "/n/../o", Origin: "flyte.secrets/s2"},
+			}
+			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
+		}},
 	}
 }
 
@@ -248,8 +260,42 @@ func flyteLeakCases() []leakCase {
 			return leakOut{err: err, texts: map[string]string{"config": fmt.Sprintf("%+v", cfg)}}
 		}
 	}
+	// podRefs runs flyte.PodRefs on a pod whose annotations are the requests' (EncodeAnnotations)
+	// plus extra ones, with global values.
+	podRefs := func(m flyte.Manager, values, extra map[string]string, secrets ...flyte.Secret) func(*testing.T, context.Context) leakOut {
+		return func(t *testing.T, ctx context.Context) leakOut {
+			cfg := flyte.DefaultConfig()
+			cfg.SecretManagerType = m
+			cfg.Global = global(values)
+			ann, err := flyte.EncodeAnnotations(secrets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maps.Copy(ann, extra)
+			refs, x, err := flyte.PodRefs(cfg)(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: ann}})
+			out := leakOut{err: err, texts: map[string]string{}}
+			for i, r := range refs {
+				out.texts[fmt.Sprintf("refs[%d].String()", i)] = r.String()
+				out.texts[fmt.Sprintf("refs[%d].Origin", i)] = r.Origin
+			}
+			out.texts["extras annotations"] = fmt.Sprint(x.Annotations)
+			return out
+		}
+	}
 	env := flyte.MountEnvVar
 	return []leakCase{
+		{"flyte.PodRefs", "global value beside an invalid request", true, podRefs(flyte.ManagerK8s, map[string]string{"db/pass": S}, nil,
+			flyte.Secret{Group: "db", Key: "pass", MountRequirement: env}, flyte.Secret{Group: "db", Key: "a/b", MountRequirement: env})},
+		{"flyte.PodRefs", "two global values for one variable", true, podRefs(flyte.ManagerK8s, map[string]string{"db/pass": S, "DB/PASS": S2}, nil,
+			flyte.Secret{Group: "db", Key: "pass", MountRequirement: env}, flyte.Secret{Group: "DB", Key: "PASS", MountRequirement: env})},
+		{"flyte.PodRefs", "annotation value not base32", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/s1": S}, flyte.Secret{Group: "db", Key: "k"})},
+		{"flyte.PodRefs", "decoded text with an unknown field", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/s1": flyteBase32(`password: "` + S + `"`)})},
+		{"flyte.PodRefs", "decoded text not closed", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/s0": flyteBase32(`key: "` + S)})},
+		{"flyte.PodRefs", "annotation name not a number", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/sx": S})},
+		{"flyte.PodRefs", "Vault request refused, the pod's own annotations", true, podRefs(flyte.ManagerVault, nil,
+			map[string]string{flyte.VaultAnnotationRole: S, "other": S2}, flyte.Secret{Group: "db", Key: "pass", MountRequirement: env})},
+		{"flyte.PodRefs", "the pod's own annotations are not in the Extras", false, podRefs(flyte.ManagerVault, nil,
+			map[string]string{flyte.VaultAnnotationRole: S, flyte.VaultAnnotationInject: S2}, flyte.Secret{Group: "secret/db", Key: "pass"})},
 		{"flyte.Plan", "global value beside an invalid request", true, plan(flyte.ManagerK8s, map[string]string{"db/pass": S},
 			flyte.Secret{Group: "db", Key: "pass", MountRequirement: env}, flyte.Secret{Group: "db", Key: "a/b", MountRequirement: env})},
 		{"flyte.Plan", "two global values for one variable", true, plan(flyte.ManagerK8s, map[string]string{"db/pass": S, "DB/PASS": S2},
