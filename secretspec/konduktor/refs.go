@@ -12,7 +12,6 @@ import (
 
 	"github.com/podsecrets/podsecrets/encode"
 	"github.com/podsecrets/podsecrets/internal/errlist"
-	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -243,11 +242,7 @@ func dataKeys(s *corev1.Secret) []string {
 	return keys
 }
 
-// validateRefs runs the shared validation, naming each problem by the Origin of its ref.
+// validateRefs runs the shared validation; every ref has its Origin, which names its problems.
 func validateRefs(refs []secretspec.Ref) field.ErrorList {
-	origins := make([]refpath.Origin, len(refs))
-	for i := range refs {
-		origins[i] = refpath.Origin{Path: field.NewPath(refs[i].Origin)}
-	}
-	return refpath.Errors(refpath.Validate(refs, origins))
+	return secretspec.ValidateRefs(refs, field.NewPath("refs"))
 }
