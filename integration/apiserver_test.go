@@ -31,6 +31,7 @@ func TestAPIServer(t *testing.T) {
 		{"KonduktorWorkload", testKonduktorWorkload},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
+		{"LeastPrivilegeHarness", testLeastPrivilegeHarness},
 		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},
