@@ -104,14 +104,15 @@
 //
 // # Conflicts between refs
 //
-// ValidateRefs validates each ref at path[i] and then, among the refs that
-// are valid on their own, looks for conflicts between refs whose container
-// sets intersect (a nil Containers intersects everything). Refs on disjoint
-// containers never conflict. A conflict is reported once, on the later ref,
-// naming an earlier one; a ref in conflict takes no part in later checks.
-// For example:
+// ValidateRefs validates each ref and then, among the refs that are valid on
+// their own, looks for conflicts between refs whose container sets intersect
+// (a nil Containers intersects everything). Refs on disjoint containers never
+// conflict. A conflict is reported once, on the later ref, naming an earlier
+// one; a ref in conflict takes no part in later checks. A ref is named by its
+// Origin when it has one, else by its index below the caller's path:
 //
 //	refs[3].envVar: Duplicate value: "TOKEN": also set by refs[1] from secret "a" key "b"
+//	transform.secrets[1].envVar: Duplicate value: "TOKEN": also set by transform.secrets[0] from secret "a" key "b"
 //
 // The rules, which package inject relies on:
 //

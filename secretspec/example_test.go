@@ -88,6 +88,19 @@ func ExampleValidateRefs() {
 	// refs[5].mountPath: Duplicate value: "/etc/tls": refs[2] (mount, secret "tls") mounts there; a mount path holds one Secret
 }
 
+// A dialect sets each ref's Origin, and every error names the ref as its user wrote it.
+func ExampleValidateRefs_origin() {
+	refs := []secretspec.Ref{
+		{As: secretspec.Env, Secret: "db", Key: "user", EnvVar: "DB_USER", Origin: "transform.secrets[0]"},
+		{As: secretspec.Env, Secret: "ldap", Key: "user", EnvVar: "DB_USER", Origin: "transform.secrets[1]"},
+	}
+	for _, e := range secretspec.ValidateRefs(refs, field.NewPath("refs")) {
+		fmt.Println(e)
+	}
+	// Output:
+	// transform.secrets[1].envVar: Duplicate value: "DB_USER": also set by transform.secrets[0] from secret "db" key "user"
+}
+
 func ExampleRef_Normalize() {
 	r := secretspec.Ref{As: secretspec.GitSSH, Secret: "deploy-key"}.Normalize()
 	fmt.Println(r.Key, r.MountPath)

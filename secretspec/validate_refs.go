@@ -11,7 +11,7 @@ import (
 // gitSSHCommandVar is the variable a GitSSH ref sets in its containers.
 const gitSSHCommandVar = "GIT_SSH_COMMAND"
 
-// ValidateRefs checks each ref at fldPath.Index(i), then the conflicts between
+// ValidateRefs checks each ref, then the conflicts between
 // refs whose container sets intersect (nil means every container): one
 // variable from two different sources, two different mounts at one path, item
 // files that collide when same-Secret mounts merge, and more than one distinct
@@ -22,6 +22,11 @@ const gitSSHCommandVar = "GIT_SSH_COMMAND"
 // the package documentation. The cost grows linearly with the number of refs
 // and items (times the number of distinct container lists sharing a name or
 // path).
+//
+// A ref is named by its Origin when it is set, both in the path of an error
+// about it (field.NewPath(Origin), e.g. "transform.secrets[1].envVar") and
+// where another ref's error mentions it ("also set by flyte.secrets/s0 …");
+// a ref without Origin by fldPath.Index(i) ("refs[2].envVar").
 func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	valid := make([]bool, len(refs))
@@ -31,7 +36,7 @@ func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 		// A valid ref costs no allocation with a nil path; only an invalid
 		// one is validated again, to get its errors at refs[i].
 		if valid[i] = len(r.Validate(nil)) == 0; !valid[i] {
-			errs = append(errs, r.Validate(fldPath.Index(i))...)
+			errs = append(errs, r.Validate(refPath(fldPath, refs, i))...)
 			continue
 		}
 		switch r.As {
@@ -41,7 +46,7 @@ func ValidateRefs(refs []Ref, fldPath *field.Path) field.ErrorList {
 			nGroups += 3
 		}
 	}
-	c := conflicts{fldPath: fldPath, refs: refs, groups: make([]group, 0, nGroups)}
+	c := conflicts{fldPath: fldPath, refs: refs, groups: make([]group, 0, nGroups), heads: make(map[groupKey]int)}
 	for i := range refs {
 		if valid[i] {
 			errs = append(errs, c.add(i)...)
@@ -78,10 +83,6 @@ type groupKey struct {
 	key  string
 }
 
-// smallGroups is the number of groups conflicts finds by scanning; beyond it,
-// a map points at the first group of each kind and key.
-const smallGroups = 16
-
 // conflicts remembers the valid, conflict-free refs seen so far: who sets
 // which variable, who mounts at which path, which gitSSH refs exist. The
 // groups of one kind and key are chained through group.next in the order
@@ -90,7 +91,7 @@ type conflicts struct {
 	fldPath *field.Path
 	refs    []Ref            // the caller's refs, read through ref; never modified
 	groups  []group          // every group, in the order recorded
-	heads   map[groupKey]int // kind and key -> first group; nil while len(groups) <= smallGroups
+	heads   map[groupKey]int // kind and key -> first group
 }
 
 // ref returns ref i with the GitSSH defaults filled in.
@@ -98,23 +99,15 @@ func (c *conflicts) ref(i int) Ref { return c.refs[i].withDefaults() }
 
 // head returns the first group of kind k and key, or -1.
 func (c *conflicts) head(k groupKind, key string) int {
-	if c.heads != nil {
-		if g, ok := c.heads[groupKey{k, key}]; ok {
-			return g
-		}
-		return -1
-	}
-	for g := range c.groups {
-		if c.groups[g].kind == k && c.groups[g].key == key {
-			return g
-		}
+	if g, ok := c.heads[groupKey{k, key}]; ok {
+		return g
 	}
 	return -1
 }
 
 func (c *conflicts) add(i int) field.ErrorList {
 	r := c.ref(i)
-	ip := lazyPath{parent: c.fldPath, index: i}
+	ip := lazyPath{parent: c.fldPath, refs: c.refs, index: i}
 	switch r.As {
 	case Env:
 		if err := c.checkEnvVar(i, &r, r.EnvVar, ip, "envVar"); err != nil {
@@ -158,16 +151,10 @@ func (c *conflicts) record(k groupKind, key string, containers []string, i int) 
 	}
 	g := len(c.groups)
 	c.groups = append(c.groups, group{kind: k, key: key, containers: containers, first: i, next: -1})
-	switch {
-	case last >= 0:
+	if last >= 0 {
 		c.groups[last].next = g
-	case c.heads != nil:
+	} else {
 		c.heads[groupKey{k, key}] = g
-	case len(c.groups) > smallGroups:
-		c.heads = make(map[groupKey]int, 2*len(c.groups))
-		for h := len(c.groups) - 1; h >= 0; h-- { // the lowest index is written last
-			c.heads[groupKey{c.groups[h].kind, c.groups[h].key}] = h
-		}
 	}
 	return g
 }
@@ -272,10 +259,19 @@ func (c *conflicts) checkMount(i int, r *Ref, ip lazyPath) field.ErrorList {
 // lazyPath is the field path of refs[index], built only for an error.
 type lazyPath struct {
 	parent *field.Path
+	refs   []Ref
 	index  int
 }
 
-func (l lazyPath) path() *field.Path { return l.parent.Index(l.index) }
+func (l lazyPath) path() *field.Path { return refPath(l.parent, l.refs, l.index) }
+
+// refPath is the field path of refs[i]: its Origin when set, else parent.Index(i).
+func refPath(parent *field.Path, refs []Ref, i int) *field.Path {
+	if o := refs[i].Origin; o != "" {
+		return field.NewPath(o)
+	}
+	return parent.Index(i)
+}
 
 // file is one file a keyed mount writes: Items[index], or the Key for -1.
 type file struct {
@@ -314,9 +310,12 @@ func fileOf(r Ref, k int) file {
 // allKeys reports whether a Mount ref mounts every key of its Secret.
 func allKeys(r Ref) bool { return r.Key == "" && len(r.Items) == 0 }
 
-// refAt names ref j by its path, the caller's path as the errors' own paths
-// use it ("refs[j]" for a nil path).
+// refAt names ref j as the errors' own paths do: by its Origin when set, else
+// by the caller's path ("refs[j]" for a nil path).
 func (c *conflicts) refAt(j int) string {
+	if o := c.refs[j].Origin; o != "" {
+		return o
+	}
 	if c.fldPath == nil {
 		return "refs[" + strconv.Itoa(j) + "]"
 	}

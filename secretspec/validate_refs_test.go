@@ -1,6 +1,7 @@
 package secretspec
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,6 +153,19 @@ func TestValidateRefs(t *testing.T) {
 			if diff := cmp.Diff(wantAt, errStrings(ValidateRefs(tt.refs, field.NewPath("spec", "secrets")))); diff != "" {
 				t.Errorf("ValidateRefs at spec.secrets (-want +got):\n%s", diff)
 			}
+			// With an Origin, a ref is named by it, in its own errors and in mentions.
+			withOrigin := make([]Ref, len(tt.refs))
+			for i, r := range tt.refs {
+				r.Origin = "flyte.secrets/s" + strconv.Itoa(i)
+				withOrigin[i] = r
+			}
+			var wantOrigin []string
+			for _, w := range tt.want {
+				wantOrigin = append(wantOrigin, refIndex.ReplaceAllString(w, "flyte.secrets/s$1"))
+			}
+			if diff := cmp.Diff(wantOrigin, errStrings(ValidateRefs(withOrigin, field.NewPath("spec", "secrets")))); diff != "" {
+				t.Errorf("ValidateRefs with origins (-want +got):\n%s", diff)
+			}
 			for i, r := range tt.refs {
 				if r.As == GitSSH {
 					continue // Normalize fills defaults
@@ -161,6 +175,30 @@ func TestValidateRefs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// refIndex matches a ref named by its index, "refs[3]", capturing the index.
+var refIndex = regexp.MustCompile(`refs\[([0-9]+)\]`)
+
+// TestValidateRefsOrigin: refs with and without an Origin in one list, each named as it is.
+func TestValidateRefsOrigin(t *testing.T) {
+	refs := []Ref{
+		{As: Env, Secret: "a", Key: "b", EnvVar: "TOKEN", Origin: "3rd -e flag"},
+		{As: Env, Secret: "c", Key: "d", EnvVar: "TOKEN"},
+		{As: Env, Secret: "e", Key: "f", EnvVar: "TOKEN", Origin: "transform.secrets[1]"},
+		{As: Mount, Secret: "s", MountPath: "/x/../y", Origin: "transform.secrets[2]"},
+		{As: Env, Secret: "g", Key: "h", EnvVar: "OTHER"},
+		{As: Env, Secret: "i", Key: "j", EnvVar: "OTHER", Origin: "flyte.secrets/s0"},
+	}
+	want := []string{
+		`transform.secrets[2].mountPath: Invalid value: "/x/../y": must be a clean path: no "." or ".." elements, no repeated or trailing "/"`,
+		`spec.secrets[1].envVar: Duplicate value: "TOKEN": also set by 3rd -e flag from secret "a" key "b"`,
+		`transform.secrets[1].envVar: Duplicate value: "TOKEN": also set by 3rd -e flag from secret "a" key "b"`,
+		`flyte.secrets/s0.envVar: Duplicate value: "OTHER": also set by spec.secrets[4] from secret "g" key "h"`,
+	}
+	if diff := cmp.Diff(want, errStrings(ValidateRefs(refs, field.NewPath("spec", "secrets")))); diff != "" {
+		t.Errorf("ValidateRefs (-want +got):\n%s", diff)
 	}
 }
 

@@ -44,13 +44,17 @@ func intro(w io.Writer) error {
 // showRefs prints the refs and plain variables a system gave, then applies them (the plain
 // variables with inject.WithEnv) to the small pod and prints the lines they add.
 func showRefs(w io.Writer, refs []secretspec.Ref, plain []corev1.EnvVar, opts ...inject.Option) error {
+	return showRefsOn(w, smallPod(), refs, plain, opts...)
+}
+
+// showRefsOn is showRefs on the pod before, for a system whose refs name its own container.
+func showRefsOn(w io.Writer, before *corev1.Pod, refs []secretspec.Ref, plain []corev1.EnvVar, opts ...inject.Option) error {
 	for _, r := range refs {
 		fmt.Fprintf(w, "ref    %s\n", r)
 	}
 	for _, v := range plain {
 		fmt.Fprintf(w, "plain  %s=%s\n", v.Name, v.Value)
 	}
-	before := smallPod()
 	after, err := inject.ApplyPod(before, refs, append(opts, inject.WithEnv(plain...))...)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package hostile_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,6 +15,7 @@ import (
 	"github.com/podsecrets/podsecrets/secretspec/pachyderm"
 	"github.com/podsecrets/podsecrets/secretspec/runai"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -112,22 +114,45 @@ func dialectLeakCases() []leakCase {
 		{"flyte.DecodeAnnotations", "bad escape", true, annotations(map[string]string{"flyte.secrets/s0": fly(`group: "` + S + `\q"`)})},
 		{"flyte.DecodeAnnotations", "gap in numbering, other annotation holds value", false, annotations(map[string]string{"flyte.secrets/s1": fly(`group: "g"`), "token": S})},
 		{"flyte.DecodeAnnotations", "oversized", true, annotations(map[string]string{"flyte.secrets/s0": fly(`group: "g"`), "blob": strings.Repeat(S, 300<<10/len(S))})},
-		{"konduktor.Refs", "unknown kind", true, kon(konSecret("a-alice", "a", "weird", map[string]string{"k": S}))},
+		{"konduktor.Refs", "unknown kind skipped", false, kon(konSecret("a-alice", "a", "weird", map[string]string{"k": S}))},
+		{"konduktor.Refs", "no kind skipped", false, kon(konSecret("konduktor-ssh-keys-alice", "konduktor-ssh-keys-alice", "", map[string]string{"PRIVKEY": S}))},
 		{"konduktor.Refs", "env key not a variable name", true, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"1bad=name": S, "OK": S2}))},
-		{"konduktor.Refs", "env key set twice", true, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"K": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"K": S2}))},
-		{"konduktor.Refs", "two git-ssh", true, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"ssh-privatekey": S}), konSecret("b-alice", "b", konduktor.KindGitSSH, map[string]string{"ssh-privatekey": S2}))},
-		{"konduktor.Refs", "git-ssh without identifiable key", true, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"k1": S, "k2": S2}))},
+		{"konduktor.Refs", "env key set twice, later wins", false, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"K": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"K": S2}))},
+		{"konduktor.Refs", "two git-ssh, first wins", false, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"gitkey": S}), konSecret("b-alice", "b", konduktor.KindGitSSH, map[string]string{"gitkey": S2}))},
+		{"konduktor.Refs", "env GIT_SSH_COMMAND over git-ssh", false, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"gitkey": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"GIT_SSH_COMMAND": S2}))},
 		{"konduktor.Refs", "two defaults one basename", true, kon(konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S}), konSecret("c-alice", "a", konduktor.KindDefault, map[string]string{"k": S2}))},
 		{"konduktor.Refs", "bad tree annotation", true, func(t *testing.T, ctx context.Context) leakOut {
 			s := konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})
 			s.Annotations = map[string]string{encode.TreeAnnotation: `{"k":"/abs"}`}
 			return kon(s)(t, ctx)
 		}},
-		{"konduktor.Refs", "missing basename", true, kon(konSecret("a-alice", "", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "loose file at a tree directory's path", true, func(t *testing.T, ctx context.Context) leakOut {
+			s := konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"secrets_.k": S, "secrets": S2})
+			s.Annotations = map[string]string{encode.TreeAnnotation: `{"secrets_.k":"secrets/k"}`}
+			return kon(s)(t, ctx)
+		}},
+		{"konduktor.Refs", "missing basename", false, kon(konSecret("a-alice", "", konduktor.KindDefault, map[string]string{"k": S}))},
 		{"konduktor.Refs", "stringData only", false, func(t *testing.T, ctx context.Context) leakOut {
 			s := konSecret("a-alice", "a", konduktor.KindEnv, nil)
 			s.StringData = map[string]string{"K": S, "bad-name": S2}
 			return kon(s)(t, ctx)
+		}},
+		{"konduktor.Refs", "basename not one path element", true, kon(konSecret("a-alice", "x/../..", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "invalid owner", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-Alice", "a", konduktor.KindEnv, map[string]string{"K": S})}, "Alice", "")
+			return errOut(err)
+		}},
+		{"konduktor.Refs", "relative root", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})}, "alice", "run/secrets")
+			return errOut(err)
+		}},
+		{"konduktor.SecretName", "invalid basename and owner", true, func(*testing.T, context.Context) leakOut {
+			_, err := konduktor.SecretName("Bad.Name", "Alice")
+			return errOut(err)
+		}},
+		{"konduktor.Labels", "unknown kind", true, func(*testing.T, context.Context) leakOut {
+			_, err := konduktor.Labels("name", "alice", "vault")
+			return errOut(err)
 		}},
 	}
 }
@@ -187,6 +212,16 @@ func dialectMessageLeakCases() []leakCase {
 			}
 			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
 		}},
+		{"secretspec.ValidateRefs", "conflicts and an invalid ref named by their origins", true, func(*testing.T, context.Context) leakOut {
+			refs := []secretspec.Ref{
+				{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "transform.secrets[0]"},
+				{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "3rd -e flag"},
+				{Secret: "c", As: secretspec.Mount, MountPath: "/m", Origin: "flyte.secrets/s1"},
+				{Secret: "d", As: secretspec.Mount, MountPath: "/m"},
+				{Secret: "e", As: secretspec.Mount, MountPath: "/n/../o", Origin: "flyte.secrets/s2"},
+			}
+			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
+		}},
 	}
 }
 
@@ -225,8 +260,42 @@ func flyteLeakCases() []leakCase {
 			return leakOut{err: err, texts: map[string]string{"config": fmt.Sprintf("%+v", cfg)}}
 		}
 	}
+	// podRefs runs flyte.PodRefs on a pod whose annotations are the requests' (EncodeAnnotations)
+	// plus extra ones, with global values.
+	podRefs := func(m flyte.Manager, values, extra map[string]string, secrets ...flyte.Secret) func(*testing.T, context.Context) leakOut {
+		return func(t *testing.T, ctx context.Context) leakOut {
+			cfg := flyte.DefaultConfig()
+			cfg.SecretManagerType = m
+			cfg.Global = global(values)
+			ann, err := flyte.EncodeAnnotations(secrets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maps.Copy(ann, extra)
+			refs, x, err := flyte.PodRefs(cfg)(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: ann}})
+			out := leakOut{err: err, texts: map[string]string{}}
+			for i, r := range refs {
+				out.texts[fmt.Sprintf("refs[%d].String()", i)] = r.String()
+				out.texts[fmt.Sprintf("refs[%d].Origin", i)] = r.Origin
+			}
+			out.texts["extras annotations"] = fmt.Sprint(x.Annotations)
+			return out
+		}
+	}
 	env := flyte.MountEnvVar
 	return []leakCase{
+		{"flyte.PodRefs", "global value beside an invalid request", true, podRefs(flyte.ManagerK8s, map[string]string{"db/pass": S}, nil,
+			flyte.Secret{Group: "db", Key: "pass", MountRequirement: env}, flyte.Secret{Group: "db", Key: "a/b", MountRequirement: env})},
+		{"flyte.PodRefs", "two global values for one variable", true, podRefs(flyte.ManagerK8s, map[string]string{"db/pass": S, "DB/PASS": S2}, nil,
+			flyte.Secret{Group: "db", Key: "pass", MountRequirement: env}, flyte.Secret{Group: "DB", Key: "PASS", MountRequirement: env})},
+		{"flyte.PodRefs", "annotation value not base32", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/s1": S}, flyte.Secret{Group: "db", Key: "k"})},
+		{"flyte.PodRefs", "decoded text with an unknown field", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/s1": flyteBase32(`password: "` + S + `"`)})},
+		{"flyte.PodRefs", "decoded text not closed", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/s0": flyteBase32(`key: "` + S)})},
+		{"flyte.PodRefs", "annotation name not a number", true, podRefs(flyte.ManagerK8s, nil, map[string]string{"flyte.secrets/sx": S})},
+		{"flyte.PodRefs", "Vault request refused, the pod's own annotations", true, podRefs(flyte.ManagerVault, nil,
+			map[string]string{flyte.VaultAnnotationRole: S, "other": S2}, flyte.Secret{Group: "db", Key: "pass", MountRequirement: env})},
+		{"flyte.PodRefs", "the pod's own annotations are not in the Extras", false, podRefs(flyte.ManagerVault, nil,
+			map[string]string{flyte.VaultAnnotationRole: S, flyte.VaultAnnotationInject: S2}, flyte.Secret{Group: "secret/db", Key: "pass"})},
 		{"flyte.Plan", "global value beside an invalid request", true, plan(flyte.ManagerK8s, map[string]string{"db/pass": S},
 			flyte.Secret{Group: "db", Key: "pass", MountRequirement: env}, flyte.Secret{Group: "db", Key: "a/b", MountRequirement: env})},
 		{"flyte.Plan", "two global values for one variable", true, plan(flyte.ManagerK8s, map[string]string{"db/pass": S, "DB/PASS": S2},

@@ -1,18 +1,17 @@
 // Package refpath runs secretspec.ValidateRefs for a dialect package and reports each problem
 // where the user wrote the ref, in the dialect's own field names.
 //
-// A dialect builds its refs together with one Origin per ref: the path of the entry that gave
-// the ref, how the dialect calls the Ref fields it sets, and (optionally) how an error message
-// names the entry. Validate then moves every error from "refs[i].<field>" to the origin of
-// refs[i] and rewrites mentions of other refs ("also set by refs[3] ...") into their origins:
+// A dialect sets each ref's Origin to the place that gave it ("transform.secrets[2]",
+// "flyte.secrets/s1"); secretspec.ValidateRefs then names the ref by it. What refpath adds is
+// the dialect's names for the Ref fields: ValidateRefs renames "transform.secrets[2].envVar" to
+// "transform.secrets[2].env_var" with one Fields map per ref:
 //
-//	origins := []refpath.Origin{{
-//		Path:   field.NewPath("transform", "secrets").Index(2),
-//		Fields: map[string]string{"secret": "name", "envVar": "env_var"},
-//	}}
-//	errs := refpath.Errors(refpath.Validate(refs, origins))
-//	// an invalid refs[0].envVar is reported at "transform.secrets[2].env_var"
+//	fields := refpath.Fields{"secret": "name", "envVar": "env_var", "mountPath": "mount_path"}
+//	errs := refpath.Errors(refpath.ValidateRefs(refs, []refpath.Fields{fields, fields}))
 //
-// A dialect that does not report with field paths (Run:ai's -e flags) reads Problem.Origin and
-// Problem.Field instead of Problem.Err.Field.
+// A dialect that does not report with field paths (Run:ai's -e flags) reads Problem.Origin (the
+// ref's index) and Problem.Field (the renamed field) instead of Problem.Err.Field.
+//
+// Validate, with an Origin value per ref, is the older form for dialects that do not set
+// Ref.Origin yet: it places each problem at origins[i] and ignores the refs' own Origin.
 package refpath

@@ -28,3 +28,19 @@ func ExampleValidate() {
 	// 1 .env_var
 	// transform.secrets[1].env_var: also set by transform.secrets[0] from secret "a" key "user"
 }
+
+func ExampleValidateRefs() {
+	// Two entries of a Pachyderm-like transform set the same variable.
+	refs := []secretspec.Ref{
+		{Secret: "a", Key: "user", As: secretspec.Env, EnvVar: "USER", Origin: "transform.secrets[0]"},
+		{Secret: "b", Key: "user", As: secretspec.Env, EnvVar: "USER", Origin: "transform.secrets[1]"},
+	}
+	fields := refpath.Fields{"secret": "name", "envVar": "env_var"}
+	for _, p := range refpath.ValidateRefs(refs, []refpath.Fields{fields, fields}) {
+		fmt.Println(p.Origin, p.Field)
+		fmt.Println(p.Err.Field + ": " + p.Err.Detail)
+	}
+	// Output:
+	// 1 .env_var
+	// transform.secrets[1].env_var: also set by transform.secrets[0] from secret "a" key "user"
+}

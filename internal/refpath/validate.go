@@ -1,6 +1,7 @@
 package refpath
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,12 +25,17 @@ type Origin struct {
 	Mention string
 }
 
+// Fields maps the Ref fields a dialect sets ("secret", "envVar", "items", ...) to its own names
+// for them ("name", "env_var", "key"); "" reports at the ref's origin itself, for a value the
+// dialect derives. A Ref field not listed keeps its name.
+type Fields map[string]string
+
 // Rename turns a field path below a ref, written as a suffix in secretspec's names
-// (".mountPath", ".items[0].path", "" for the ref itself), into the suffix below o.Path in the
-// dialect's names: a listed field becomes "."+Fields[name], or "" when it maps to "", and
+// (".mountPath", ".items[0].path", "" for the ref itself), into the suffix below the ref's origin
+// in the dialect's names: a listed field becomes "."+f[name], or "" when it maps to "", and
 // anything under it (".items[0].path" with "items" listed) is dropped, since the dialect's one
 // field is what the Ref's sub-structure was derived from. Other suffixes are returned as they are.
-func (o Origin) Rename(suffix string) string {
+func (f Fields) Rename(suffix string) string {
 	name, ok := strings.CutPrefix(suffix, ".")
 	if !ok {
 		return suffix
@@ -37,7 +43,7 @@ func (o Origin) Rename(suffix string) string {
 	if cut := strings.IndexAny(name, ".["); cut >= 0 {
 		name = name[:cut]
 	}
-	to, ok := o.Fields[name]
+	to, ok := f[name]
 	switch {
 	case !ok:
 		return suffix
@@ -46,6 +52,9 @@ func (o Origin) Rename(suffix string) string {
 	}
 	return "." + to
 }
+
+// Rename is Fields(o.Fields).Rename.
+func (o Origin) Rename(suffix string) string { return Fields(o.Fields).Rename(suffix) }
 
 // mention is how a message names the ref of o.
 func (o Origin) mention() string {
@@ -65,7 +74,7 @@ func (o Origin) at(suffix string) string {
 
 // Problem is one error of secretspec.ValidateRefs, placed at the origin of its ref.
 type Problem struct {
-	// Origin is the index of the ref, and of its Origin, the error is about; -1 if the error's
+	// Origin is the index of the ref (and of its origin) the error is about; -1 if the error's
 	// path names no ref that has an origin (it is then left as ValidateRefs gave it).
 	Origin int
 	// Field is the path below the origin in the dialect's names, as a suffix (".env_var",
@@ -76,12 +85,43 @@ type Problem struct {
 	Err *field.Error
 }
 
+// ValidateRefs runs secretspec.ValidateRefs on refs and reports each problem at its ref's
+// Origin, the Ref field renamed into the dialect's names by fields[i] (refs[i]'s; fields may be
+// shorter than refs, and a nil entry renames nothing), and every mention of another ref by that
+// ref's Origin:
+//
+//	refs := []secretspec.Ref{
+//		{Secret: "a", Key: "user", As: secretspec.Env, EnvVar: "USER", Origin: "transform.secrets[0]"},
+//		{Secret: "b", Key: "user", As: secretspec.Env, EnvVar: "USER", Origin: "transform.secrets[1]"},
+//	}
+//	fields := refpath.Fields{"secret": "name", "envVar": "env_var"}
+//	refpath.ValidateRefs(refs, []refpath.Fields{fields, fields})
+//	// transform.secrets[1].env_var: Duplicate value: "USER": also set by transform.secrets[0] from secret "a" key "user"
+//
+// A ref without Origin is named "refs[i]". Problem.Origin is the index of the ref an error is
+// about. It returns nil when the refs are valid, and never modifies its arguments.
+func ValidateRefs(refs []secretspec.Ref, fields []Fields) []Problem {
+	origins := make([]Origin, len(refs))
+	for i, r := range refs {
+		o := Origin{Path: field.NewPath(r.Origin), Mention: r.Origin}
+		if r.Origin == "" {
+			o = Origin{Path: field.NewPath(root).Index(i)}
+		}
+		if i < len(fields) {
+			o.Fields = fields[i]
+		}
+		origins[i] = o
+	}
+	return Validate(refs, origins)
+}
+
 // Validate runs secretspec.ValidateRefs on refs and reports each problem at origins[i], where
 // i is the index of the ref in the error's path; origins[i] belongs to refs[i]. Errors of a ref
-// without an origin (i >= len(origins)) and mentions of such refs are left as they are. It
-// returns nil when the refs are valid, and never modifies its arguments.
+// without an origin (i >= len(origins)) and mentions of such refs are left as they are. The
+// refs' own Origin fields are not read (ValidateRefs, above, reads them). It returns nil when
+// the refs are valid, and never modifies its arguments.
 func Validate(refs []secretspec.Ref, origins []Origin) []Problem {
-	list := secretspec.ValidateRefs(refs, field.NewPath(root))
+	list := secretspec.ValidateRefs(withoutOrigins(refs), field.NewPath(root))
 	if len(list) == 0 {
 		return nil
 	}
@@ -96,6 +136,19 @@ func Validate(refs []secretspec.Ref, origins []Origin) []Problem {
 		}
 		e.Detail = replaceMentions(e.Detail, origins)
 		out = append(out, p)
+	}
+	return out
+}
+
+// withoutOrigins returns refs, or a copy of them without Origin if any has one, so that
+// secretspec.ValidateRefs names each ref "refs[i]" and Validate can place it.
+func withoutOrigins(refs []secretspec.Ref) []secretspec.Ref {
+	if !slices.ContainsFunc(refs, func(r secretspec.Ref) bool { return r.Origin != "" }) {
+		return refs
+	}
+	out := slices.Clone(refs)
+	for i := range out {
+		out[i].Origin = ""
 	}
 	return out
 }

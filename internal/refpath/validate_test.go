@@ -212,3 +212,87 @@ func TestValidateItemsMappedToOneField(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateRefs(t *testing.T) {
+	env := func(secret, v, origin string) secretspec.Ref {
+		return secretspec.Ref{Secret: secret, Key: "k", As: secretspec.Env, EnvVar: v, Origin: origin}
+	}
+	entry := Fields{"secret": "name", "envVar": "env_var", "mountPath": "mount_path"}
+	tests := []struct {
+		name   string
+		refs   []secretspec.Ref
+		fields []Fields
+		want   []problem
+	}{
+		{name: "valid", refs: []secretspec.Ref{env("a", "X", "secrets[0]")}, fields: []Fields{entry}},
+		{name: "no refs"},
+		{
+			name: "field renamed at the origin",
+			refs: []secretspec.Ref{env("a", "X", "t.secrets[0]"),
+				{Secret: "c", As: secretspec.Mount, MountPath: "/a/../b", Origin: "t.secrets[5]"}},
+			fields: []Fields{entry, entry},
+			want: []problem{{1, ".mount_path", field.ErrorTypeInvalid, "t.secrets[5].mount_path",
+				`must be a clean path: no "." or ".." elements, no repeated or trailing "/"`}},
+		},
+		{
+			name:   "conflict mentions the other origin",
+			refs:   []secretspec.Ref{env("a", "X", "flyte.secrets/s3"), env("b", "X", "flyte.secrets/s8")},
+			fields: []Fields{entry, {"envVar": ""}},
+			want: []problem{{1, "", field.ErrorTypeDuplicate, "flyte.secrets/s8",
+				`also set by flyte.secrets/s3 from secret "a" key "k"`}},
+		},
+		{
+			name: "two refs of one origin, each with its fields",
+			refs: []secretspec.Ref{env("a", "_FSEC_A_K", "secrets[0]"), env("a", "ALIAS", "secrets[0]"),
+				env("b", "ALIAS", "secrets[1]")},
+			fields: []Fields{{"envVar": ""}, {"envVar": "env_var"}, {"envVar": "env_var"}},
+			want: []problem{{2, ".env_var", field.ErrorTypeDuplicate, "secrets[1].env_var",
+				`also set by secrets[0] from secret "a" key "k"`}},
+		},
+		{
+			name:   "words as origins, fields missing",
+			refs:   []secretspec.Ref{env("a", "X", "1st -e flag"), env("b", "X", "2nd -e flag")},
+			fields: nil,
+			want: []problem{{1, ".envVar", field.ErrorTypeDuplicate, "2nd -e flag.envVar",
+				`also set by 1st -e flag from secret "a" key "k"`}},
+		},
+		{
+			name:   "a ref without origin is refs[i]",
+			refs:   []secretspec.Ref{env("a", "X", ""), env("b", "X", "secrets[1]"), env("c", "X", "")},
+			fields: []Fields{entry, entry},
+			want: []problem{
+				{1, ".env_var", field.ErrorTypeDuplicate, "secrets[1].env_var", `also set by refs[0] from secret "a" key "k"`},
+				{2, ".envVar", field.ErrorTypeDuplicate, "refs[2].envVar", `also set by refs[0] from secret "a" key "k"`},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			refsBefore := append([]secretspec.Ref(nil), tt.refs...)
+			got := ValidateRefs(tt.refs, tt.fields)
+			if diff := cmp.Diff(tt.want, simplify(got)); diff != "" {
+				t.Errorf("ValidateRefs (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(refsBefore, tt.refs); diff != "" {
+				t.Errorf("refs changed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestValidateIgnoresRefOrigin: Validate places problems by its origins argument whether or not
+// the refs carry an Origin of their own.
+func TestValidateIgnoresRefOrigin(t *testing.T) {
+	refs := []secretspec.Ref{
+		{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "elsewhere[0]"},
+		{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "elsewhere[1]"},
+	}
+	origins := []Origin{{Path: field.NewPath("secrets").Index(0)}, {Path: field.NewPath("secrets").Index(1)}}
+	want := []problem{{1, ".envVar", field.ErrorTypeDuplicate, "secrets[1].envVar", `also set by secrets[0] from secret "a" key "k"`}}
+	if diff := cmp.Diff(want, simplify(Validate(refs, origins))); diff != "" {
+		t.Errorf("Validate (-want +got):\n%s", diff)
+	}
+	if refs[0].Origin != "elsewhere[0]" {
+		t.Error("Validate modified a ref's Origin")
+	}
+}

@@ -95,12 +95,18 @@ func EncodeAnnotations(secrets []Secret) (map[string]string, error) {
 // a value that is not base32 in Flyte's alphabet, and text that is not a core.Secret: an unknown
 // field, a field given twice, an unknown mount requirement.
 func DecodeAnnotations(annotations map[string]string) ([]Secret, error) {
+	secrets, _, err := decodeAnnotations(annotations)
+	return secrets, err
+}
+
+// decodeAnnotations is DecodeAnnotations, also returning the name of each request's annotation.
+func decodeAnnotations(annotations map[string]string) ([]Secret, []string, error) {
 	size := 0
 	for k, v := range annotations {
 		size += len(k) + len(v)
 	}
 	if size > MaxAnnotationsSize {
-		return nil, &AnnotationError{Offset: -1, Msg: fmt.Sprintf(
+		return nil, nil, &AnnotationError{Offset: -1, Msg: fmt.Sprintf(
 			"annotations total %d bytes, over Kubernetes' limit of %d bytes", size, MaxAnnotationsSize)}
 	}
 	type request struct {
@@ -127,7 +133,10 @@ func DecodeAnnotations(annotations map[string]string) ([]Secret, error) {
 		return strings.Compare(a.(*AnnotationError).Annotation, b.(*AnnotationError).Annotation)
 	})
 	enc := encoding()
-	var out []Secret
+	var (
+		out   []Secret
+		names []string
+	)
 	for _, r := range reqs {
 		raw, off := decodeValue(enc, annotations[r.name])
 		if off >= 0 {
@@ -142,11 +151,12 @@ func DecodeAnnotations(annotations map[string]string) ([]Secret, error) {
 			continue
 		}
 		out = append(out, s)
+		names = append(names, r.name)
 	}
 	if len(errs) > 0 {
-		return nil, errlist.New(errs...)
+		return nil, nil, errlist.New(errs...)
 	}
-	return out, nil
+	return out, names, nil
 }
 
 // decodeValue decodes an annotation's value, or returns the offset of the first byte that is not

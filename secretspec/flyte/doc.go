@@ -5,8 +5,9 @@
 // env_var}; for Kubernetes Secrets the group is the Secret's name. Flyte's propeller carries the requests to
 // its pod webhook as annotations, flyte.secrets/s0, s1, …, each the request's protobuf text form
 // base32-encoded (EncodeAnnotations, DecodeAnnotations), on pods labelled
-// inject-flyte-secrets: "true" (PodLabel). A webhook built on inject/admission decodes them and
-// calls Plan (every manager, below) or Refs (Kubernetes Secrets only):
+// inject-flyte-secrets: "true" (PodLabel). A webhook built on inject/admission hands each pod to
+// PodRefs, which decodes them and calls Plan (every manager, below); Refs is Kubernetes Secrets
+// only:
 //
 //	Secret{Group: "db", Key: "PASSWORD", MountRequirement: MountEnvVar}
 //	    -> Ref{Secret: "db", Key: "PASSWORD", As: Env, EnvVar: "_FSEC_DB_PASSWORD", Optional: true}
@@ -42,10 +43,16 @@
 //
 //	cfg, err := flyte.ParseConfig(data)             // flytepropeller's config, or its webhook section
 //	cfg.Global = flyte.GlobalSecrets(os.LookupEnv, os.DirFS(flyte.GlobalDir))
-//	secrets, err := flyte.DecodeAnnotations(pod.Annotations)
+//	webhook := &admission.Webhook{Refs: flyte.PodRefs(cfg)} // Flyte's pod webhook
+//
+// PodRefs is, for each pod, DecodeAnnotations, then Plan, then KeepPodAnnotations (the pod's own
+// annotations win, as in Flyte). A caller with the requests in hand calls Plan itself:
+//
 //	refs, x, err := flyte.Plan(secrets, cfg)
-//	x = flyte.KeepPodAnnotations(x, pod.Annotations) // the pod's own annotations win, as in Flyte
-//	out, err := inject.ApplyPod(pod, refs, inject.WithExtras(x))
+//
+// Every ref's Origin names the request that gave it, and every error its place: the annotation
+// ("flyte.secrets/s2", "flyte.secrets/s2.group") through PodRefs, where a pod author reads it; the
+// position in the list ("secrets[2]", "secrets[2].group") through Plan and Refs.
 //
 // Each request is first looked up among the webhook's own secrets (Config.Global), unless it is
 // a FILE request: a value found becomes the plain variable _FSEC_<GROUP>_<KEY>, written in clear

@@ -1,8 +1,13 @@
 package flyte_test
 
 import (
+	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podsecrets/podsecrets/inject/admission"
 	"github.com/podsecrets/podsecrets/secretspec/flyte"
 )
 
@@ -80,4 +85,40 @@ func ExampleRefs_errors() {
 	// 2 problems:
 	//	- secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
 	//	- secrets[2].key: Invalid value: "my_secret": keys "MY_SECRET" (secrets[1]) and "my_secret" both become the file /etc/flyte/secrets/app/my_secret after lower-casing
+}
+
+// A Flyte webhook is an admission.Webhook whose Refs is PodRefs: every ref, and every problem,
+// is named by the pod's annotation that asked for it.
+func ExamplePodRefs() {
+	annotations, _ := flyte.EncodeAnnotations([]flyte.Secret{
+		{Group: "user-info", Key: "user_secret", MountRequirement: flyte.MountEnvVar},
+		{Key: "token"}, // no group: no Secret to read
+	})
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "task", Annotations: annotations}}
+
+	refs := flyte.PodRefs(flyte.DefaultConfig())
+	webhook := &admission.Webhook{Refs: refs} // an http.Handler: Flyte's pod webhook
+	_ = webhook
+	_, _, err := refs(context.Background(), pod)
+	fmt.Println(err)
+
+	annotations, _ = flyte.EncodeAnnotations([]flyte.Secret{
+		{Group: "user-info", Key: "user_secret", MountRequirement: flyte.MountEnvVar},
+		{Group: "user-info", Key: "user_cert", MountRequirement: flyte.MountFile},
+	})
+	pod.Annotations = annotations
+	got, x, err := refs(context.Background(), pod)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range got {
+		fmt.Printf("%s: %s of secret %s\n", r.Origin, r.As, r.Secret)
+	}
+	fmt.Println(len(x.Env), "plain variables")
+	// Output:
+	// flyte.secrets/s1.group: Required value: the Kubernetes Secret's name
+	// flyte.secrets/s0: env of secret user-info
+	// flyte.secrets/s1: mount of secret user-info
+	// 3 plain variables
 }

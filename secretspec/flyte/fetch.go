@@ -51,11 +51,10 @@ func fetcherVolume(m Manager) string {
 	return AzureVolume
 }
 
-// fetch plans the request at i for ManagerAWS, ManagerGCP or ManagerAzure: one fetcher, and the
+// fetch plans the request at p for ManagerAWS, ManagerGCP or ManagerAzure: one fetcher, and the
 // file it writes. Every value a fetcher's shell command holds has passed a pattern of letters,
 // digits and _ - . / : only, so nothing in a request reaches a shell as code.
-func (b *refBuilder) fetch(i int, s Secret, cfg Config) {
-	p := field.NewPath("secrets").Index(i)
+func (b *refBuilder) fetch(p *field.Path, s Secret, cfg Config) {
 	before := len(b.errs)
 	var file string // in the pod
 	var c corev1.Container

@@ -38,28 +38,45 @@ import (
 // request's env_var holds its file's path. The fetchers carry only what they need: Plan puts no
 // plain variable into them. Every manager checks what it reads (see the package documentation)
 // and every problem of every request is reported at once, with its place ("secrets[1].group")
-// and without its value; an invalid cfg is an error at "config". Plan never calls cfg.Global
+// and without its value; an invalid cfg is an error at "config". Each ref's Origin is its
+// request's place, "secrets[i]" (PodRefs: the request's annotation). Plan never calls cfg.Global
 // with a MountFile request, and never puts a value Global returned into an error. No requests
 // give nothing.
 func Plan(secrets []Secret, cfg Config) ([]secretspec.Ref, secretspec.Extras, error) {
 	if errs := cfg.Validate(field.NewPath("config")); len(errs) > 0 {
 		return nil, secretspec.Extras{}, errlist.From(errs)
 	}
+	return plan(secrets, requestPaths(len(secrets)), cfg)
+}
+
+// requestPaths are the places of n requests given as a list: secrets[0], secrets[1], ….
+func requestPaths(n int) []*field.Path {
+	out := make([]*field.Path, n)
+	for i := range out {
+		out[i] = field.NewPath("secrets").Index(i)
+	}
+	return out
+}
+
+// plan is Plan for a valid cfg, secrets[i] being at places[i]: every ref's Origin, and the path
+// of every error about the request, starts there.
+func plan(secrets []Secret, places []*field.Path, cfg Config) ([]secretspec.Ref, secretspec.Extras, error) {
 	if len(secrets) == 0 {
 		return nil, secretspec.Extras{}, nil
 	}
 	b := newBuilder()
 	for i, s := range secrets {
-		if b.global(i, s, cfg.Global) {
+		p := places[i]
+		if b.global(p, s, cfg.Global) {
 			continue
 		}
 		switch cfg.SecretManagerType {
 		case ManagerK8s:
-			b.add(i, s)
+			b.add(p, s)
 		case ManagerVault:
-			b.vault(i, s, cfg.Vault)
+			b.vault(p, s, cfg.Vault)
 		default:
-			b.fetch(i, s, cfg)
+			b.fetch(p, s, cfg)
 		}
 	}
 	if err := b.finishRefs(); err != nil {
@@ -79,9 +96,9 @@ func Plan(secrets []Secret, cfg Config) ([]secretspec.Ref, secretspec.Extras, er
 	return b.refs, x, nil
 }
 
-// global serves the request at i from lookup, if it can: it reports whether the request is done
+// global serves the request at p from lookup, if it can: it reports whether the request is done
 // (served, or refused with an error).
-func (b *refBuilder) global(i int, s Secret, lookup func(group, key string) (string, bool)) bool {
+func (b *refBuilder) global(p *field.Path, s Secret, lookup func(group, key string) (string, bool)) bool {
 	if lookup == nil || s.MountRequirement == MountFile || !s.MountRequirement.known() || s.Group == "" || s.Key == "" {
 		return false
 	}
@@ -89,7 +106,6 @@ func (b *refBuilder) global(i int, s Secret, lookup func(group, key string) (str
 	if !ok {
 		return false
 	}
-	p := field.NewPath("secrets").Index(i)
 	before := len(b.errs)
 	name := EnvVarName(s)
 	if len(validation.IsRelaxedEnvVarName(name)) > 0 {

@@ -99,7 +99,7 @@ func TestPlan(t *testing.T) {
 		{name: "no requests", cfg: configFor(ManagerAWS)},
 		{name: "K8s is Refs", cfg: DefaultConfig(),
 			in:         []Secret{{Group: "db", Key: "PASS", MountRequirement: MountEnvVar}},
-			wantRefs:   []secretspec.Ref{{Secret: "db", Key: "PASS", As: secretspec.Env, EnvVar: "_FSEC_DB_PASS", Optional: true}},
+			wantRefs:   []secretspec.Ref{{Secret: "db", Key: "PASS", As: secretspec.Env, EnvVar: "_FSEC_DB_PASS", Optional: true, Origin: "secrets[0]"}},
 			wantExtras: secretspec.Extras{Env: []corev1.EnvVar{prefixVar}}},
 
 		// Global secrets.
@@ -111,12 +111,12 @@ func TestPlan(t *testing.T) {
 				{Group: "db", Key: "file", MountRequirement: MountFile},
 			},
 			wantRefs: []secretspec.Ref{{Secret: "db", As: secretspec.Mount, MountPath: "/etc/flyte/secrets/db",
-				Items: []corev1.KeyToPath{{Key: "file", Path: "file"}}, Optional: true}},
+				Items: []corev1.KeyToPath{{Key: "file", Path: "file"}}, Optional: true, Origin: "secrets[2]"}},
 			wantExtras: secretspec.Extras{Env: []corev1.EnvVar{prefixVar, dirVar, filePfx,
 				{Name: "_FSEC_DB_PASS", Value: "v1"}, {Name: "DB_PASS", Value: "v1"}, {Name: "_FSEC_DB_CERT", Value: "v2"}}}},
 		{name: "global not found goes to the manager", cfg: withGlobal(DefaultConfig(), nil),
 			in:         []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar}},
-			wantRefs:   []secretspec.Ref{{Secret: "db", Key: "pass", As: secretspec.Env, EnvVar: "_FSEC_DB_PASS", Optional: true}},
+			wantRefs:   []secretspec.Ref{{Secret: "db", Key: "pass", As: secretspec.Env, EnvVar: "_FSEC_DB_PASS", Optional: true, Origin: "secrets[0]"}},
 			wantExtras: secretspec.Extras{Env: []corev1.EnvVar{prefixVar}}},
 		{name: "global serves what Vault cannot", cfg: withGlobal(configFor(ManagerVault), map[string]string{"secret/app/token": "v"}),
 			in:         []Secret{{Group: "secret/app", Key: "token", MountRequirement: MountEnvVar}},

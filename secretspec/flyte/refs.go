@@ -61,7 +61,8 @@ func FilePath(s Secret) string { return MountPath(s) + "/" + strings.ToLower(s.K
 // The plain variables are exactly the ones Flyte sets: FLYTE_SECRETS_ENV_PREFIX when some
 // request is MountEnvVar, FLYTE_SECRETS_DEFAULT_DIR and FLYTE_SECRETS_FILE_PREFIX when some
 // request is MountFile or MountAny (in Env's order), followed by the path variables in request
-// order. Identical requests give one ref. Where Flyte would emit an invalid pod, Refs returns an
+// order. Each ref's Origin is its request's place, "secrets[i]"; identical requests give one ref,
+// with the first one's Origin. Where Flyte would emit an invalid pod, Refs returns an
 // error listing every problem with its request ("secrets[2].group"): a missing group or key, a
 // group that is not a valid Secret name (an AWS ARN or Vault path belongs to another secret
 // manager), an invalid key or variable name, two keys of a group that become one file after
@@ -73,7 +74,7 @@ func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
 	}
 	b := newBuilder()
 	for i, s := range secrets {
-		b.add(i, s)
+		b.add(field.NewPath("secrets").Index(i), s)
 	}
 	if err := b.finishRefs(); err != nil {
 		return nil, nil, err
@@ -98,7 +99,7 @@ func newBuilder() *refBuilder {
 // problem found, or nil.
 func (b *refBuilder) finishRefs() error {
 	if len(b.errs) == 0 {
-		b.errs = refpath.Errors(refpath.Validate(b.refs, b.origins))
+		b.errs = refpath.Errors(refpath.ValidateRefs(b.refs, b.fields))
 	}
 	if len(b.errs) > 0 {
 		return errlist.From(b.errs)
@@ -128,12 +129,12 @@ type varUse struct {
 }
 
 type refBuilder struct {
-	refs    []secretspec.Ref
-	origins []refpath.Origin
-	plains  []corev1.EnvVar    // the requests' plain variables, in request order
-	files   map[string]fileUse // file path -> the key written there
-	vars    map[string]varUse  // variable name -> its definition
-	errs    field.ErrorList
+	refs   []secretspec.Ref
+	fields []refpath.Fields   // fields[i]: Flyte's names of the Ref fields refs[i] sets
+	plains []corev1.EnvVar    // the requests' plain variables, in request order
+	files  map[string]fileUse // file path -> the key written there
+	vars   map[string]varUse  // variable name -> its definition
+	errs   field.ErrorList
 
 	envPrefix bool // some request is delivered as a variable: FLYTE_SECRETS_ENV_PREFIX
 	fileVars  bool // some request is delivered as a file: FLYTE_SECRETS_DEFAULT_DIR, _FILE_PREFIX
@@ -144,8 +145,9 @@ type refBuilder struct {
 	fetchers  []corev1.Container  // the fetcher init containers, in request order
 }
 
-func (b *refBuilder) add(i int, s Secret) {
-	p := field.NewPath("secrets").Index(i)
+// add plans the request at p for ManagerK8s: the refs of Flyte's Kubernetes injector, each with
+// Origin p.
+func (b *refBuilder) add(p *field.Path, s Secret) {
 	before := len(b.errs)
 	switch {
 	case s.Group == "":
@@ -176,14 +178,15 @@ func (b *refBuilder) add(i int, s Secret) {
 		return
 	}
 
-	ref := func(r secretspec.Ref, fields map[string]string) {
+	ref := func(r secretspec.Ref, fields refpath.Fields) {
 		for _, have := range b.refs {
 			if refEqual(have, r) {
 				return
 			}
 		}
+		r.Origin = p.String()
 		b.refs = append(b.refs, r)
-		b.origins = append(b.origins, refpath.Origin{Path: p, Fields: fields})
+		b.fields = append(b.fields, fields)
 	}
 	keyRef := "secret " + s.Group + " key " + s.Key
 	if s.MountRequirement == MountEnvVar {
@@ -245,7 +248,7 @@ func refEqual(a, b secretspec.Ref) bool {
 // Flyte's names of the Ref fields each kind of ref sets; "" reports at the request itself, for
 // a value Flyte derives (the _FSEC_ variable).
 var (
-	envFields    = map[string]string{"secret": "group", "key": "key", "envVar": ""}
-	envVarFields = map[string]string{"secret": "group", "key": "key", "envVar": "env_var"}
-	mountFields  = map[string]string{"secret": "group", "items": "key", "mountPath": "group"}
+	envFields    = refpath.Fields{"secret": "group", "key": "key", "envVar": ""}
+	envVarFields = refpath.Fields{"secret": "group", "key": "key", "envVar": "env_var"}
+	mountFields  = refpath.Fields{"secret": "group", "items": "key", "mountPath": "group"}
 )

@@ -1,6 +1,7 @@
 package flyte
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -36,12 +37,14 @@ func TestNames(t *testing.T) {
 }
 
 func TestRefs(t *testing.T) {
-	env := func(group, key, name string) secretspec.Ref {
-		return secretspec.Ref{Secret: group, Key: key, As: secretspec.Env, EnvVar: name, Optional: true}
+	// Each ref's Origin is the request that gave it: secrets[i].
+	env := func(i int, group, key, name string) secretspec.Ref {
+		return secretspec.Ref{Secret: group, Key: key, As: secretspec.Env, EnvVar: name, Optional: true,
+			Origin: "secrets[" + strconv.Itoa(i) + "]"}
 	}
-	mount := func(group, key string) secretspec.Ref {
+	mount := func(i int, group, key string) secretspec.Ref {
 		return secretspec.Ref{Secret: group, As: secretspec.Mount, MountPath: "/etc/flyte/secrets/" + group,
-			Items: []corev1.KeyToPath{{Key: key, Path: toLower(key)}}, Optional: true}
+			Items: []corev1.KeyToPath{{Key: key, Path: toLower(key)}}, Optional: true, Origin: "secrets[" + strconv.Itoa(i) + "]"}
 	}
 	// Flyte's own variables: the prefix for variables, the directory and file prefix for files.
 	envPrefix := []corev1.EnvVar{{Name: "FLYTE_SECRETS_ENV_PREFIX", Value: "_FSEC_"}}
@@ -58,35 +61,35 @@ func TestRefs(t *testing.T) {
 	}{
 		{name: "none"},
 		{name: "ENV_VAR", in: []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar}},
-			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS")}, wantPlains: envPrefix},
+			wantRefs: []secretspec.Ref{env(0, "db", "pass", "_FSEC_DB_PASS")}, wantPlains: envPrefix},
 		{name: "ENV_VAR with env_var", in: []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar, EnvVar: "DB_PASS"}},
-			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS"), env("db", "pass", "DB_PASS")}, wantPlains: envPrefix},
+			wantRefs: []secretspec.Ref{env(0, "db", "pass", "_FSEC_DB_PASS"), env(0, "db", "pass", "DB_PASS")}, wantPlains: envPrefix},
 		{name: "ENV_VAR with env_var equal to its own name", in: []Secret{{Group: "db", Key: "pass", MountRequirement: MountEnvVar, EnvVar: "_FSEC_DB_PASS"}},
-			wantRefs: []secretspec.Ref{env("db", "pass", "_FSEC_DB_PASS")}, wantPlains: envPrefix},
+			wantRefs: []secretspec.Ref{env(0, "db", "pass", "_FSEC_DB_PASS")}, wantPlains: envPrefix},
 		{name: "FILE", in: []Secret{{Group: "db", Key: "TLS.crt", MountRequirement: MountFile}},
-			wantRefs: []secretspec.Ref{mount("db", "TLS.crt")}, wantPlains: fileVars},
+			wantRefs: []secretspec.Ref{mount(0, "db", "TLS.crt")}, wantPlains: fileVars},
 		{name: "ANY is FILE", in: []Secret{{Group: "db", Key: "k"}},
-			wantRefs: []secretspec.Ref{mount("db", "k")}, wantPlains: fileVars},
+			wantRefs: []secretspec.Ref{mount(0, "db", "k")}, wantPlains: fileVars},
 		{name: "FILE with env_var", in: []Secret{{Group: "db", Key: "TLS.crt", MountRequirement: MountFile, EnvVar: "CERT"}},
-			wantRefs:   []secretspec.Ref{mount("db", "TLS.crt")},
+			wantRefs:   []secretspec.Ref{mount(0, "db", "TLS.crt")},
 			wantPlains: withEnv(corev1.EnvVar{Name: "CERT", Value: "/etc/flyte/secrets/db/tls.crt"})},
 		{name: "keys of a group share a directory", in: []Secret{{Group: "db", Key: "a", MountRequirement: MountFile}, {Group: "db", Key: "b"}},
-			wantRefs: []secretspec.Ref{mount("db", "a"), mount("db", "b")}, wantPlains: fileVars},
+			wantRefs: []secretspec.Ref{mount(0, "db", "a"), mount(1, "db", "b")}, wantPlains: fileVars},
 		{name: "identical requests give one ref", in: []Secret{{Group: "db", Key: "a"}, {Group: "db", Key: "a", MountRequirement: MountFile}, {Group: "db", Key: "a"}},
-			wantRefs: []secretspec.Ref{mount("db", "a")}, wantPlains: fileVars},
+			wantRefs: []secretspec.Ref{mount(0, "db", "a")}, wantPlains: fileVars},
 		{name: "group version ignored", in: []Secret{{Group: "db", GroupVersion: "kv2", Key: "a", MountRequirement: MountEnvVar}},
-			wantRefs: []secretspec.Ref{env("db", "a", "_FSEC_DB_A")}, wantPlains: envPrefix},
+			wantRefs: []secretspec.Ref{env(0, "db", "a", "_FSEC_DB_A")}, wantPlains: envPrefix},
 		{name: "mixed, in request order", in: []Secret{
 			{Group: "b", Key: "x", MountRequirement: MountFile, EnvVar: "X_PATH"},
 			{Group: "a", Key: "y", MountRequirement: MountEnvVar},
 		},
-			wantRefs:   []secretspec.Ref{mount("b", "x"), env("a", "y", "_FSEC_A_Y")},
+			wantRefs:   []secretspec.Ref{mount(0, "b", "x"), env(1, "a", "y", "_FSEC_A_Y")},
 			wantPlains: append(append(envPrefix, fileVars...), corev1.EnvVar{Name: "X_PATH", Value: "/etc/flyte/secrets/b/x"})},
 		{name: "ENV_VAR and ANY of one group", in: []Secret{
 			{Group: "g", Key: "UPPER", MountRequirement: MountEnvVar},
 			{Group: "g", Key: "lower"},
 		},
-			wantRefs:   []secretspec.Ref{env("g", "UPPER", "_FSEC_G_UPPER"), mount("g", "lower")},
+			wantRefs:   []secretspec.Ref{env(0, "g", "UPPER", "_FSEC_G_UPPER"), mount(1, "g", "lower")},
 			wantPlains: append(append([]corev1.EnvVar(nil), envPrefix...), fileVars...)},
 
 		{name: "missing group and key", in: []Secret{{MountRequirement: MountEnvVar}}, wantErrs: []string{

@@ -32,9 +32,8 @@ var (
 	vaultFileKey = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 )
 
-// vault plans the request at i for ManagerVault.
-func (b *refBuilder) vault(i int, s Secret, cfg VaultConfig) {
-	p := field.NewPath("secrets").Index(i)
+// vault plans the request at p for ManagerVault.
+func (b *refBuilder) vault(p *field.Path, s Secret, cfg VaultConfig) {
 	before := len(b.errs)
 	if s.Group == "" {
 		b.errs = append(b.errs, field.Required(p.Child("group"), "the Vault path of the secret, e.g. secret/data/flyte"))
