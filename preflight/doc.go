@@ -3,7 +3,7 @@
 // A pod whose Secret or key is missing is admitted by the API server and then hangs in
 // ContainerCreating or CreateContainerConfigError; Check finds that, and more, up front:
 //
-//	refs, err := runai.ParseEnvs(flags) // or inject.Uses(&pod.Spec) for any pod
+//	refs, _, err := runai.ParseEnvs(flags) // or inject.Uses(&pod.Spec) for any pod
 //	...
 //	errs, warnings := preflight.Check(preflight.FromClient(ctx, client, "team-a"), refs, field.NewPath("refs"))
 //	for _, w := range warnings {

@@ -36,9 +36,9 @@ func showFlyte(_ context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	refs, plain, err := flyte.Refs(requests)
+	refs, extras, err := flyte.Refs(requests)
 	if err != nil {
 		return err
 	}
-	return showRefs(w, refs, plain)
+	return showRefs(w, refs, extras)
 }

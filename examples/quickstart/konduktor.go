@@ -9,6 +9,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/encode"
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
+	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/konduktor"
 )
 
@@ -45,5 +46,5 @@ func showKonduktor(_ context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "owner  %s (konduktor.Refs reads only the owner's Secrets)\n", konduktorOwner)
-	return showRefs(w, refs, plain)
+	return showRefs(w, refs, secretspec.Extras{Env: plain})
 }

@@ -31,7 +31,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	refs, plain, err := flyte.Refs(decoded)
+	refs, x, err := flyte.Refs(decoded)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,7 +44,7 @@ func Example() {
 		fmt.Printf("%s: secret %s key %s var %s dir %s items %v optional %t\n",
 			r.As, r.Secret, r.Key, r.EnvVar, r.MountPath, items, r.Optional)
 	}
-	for _, v := range plain {
+	for _, v := range x.Env { // for inject.WithExtras(x)
 		fmt.Printf("%s=%s\n", v.Name, v.Value)
 	}
 	// Output:

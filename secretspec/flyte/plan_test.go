@@ -303,7 +303,7 @@ func TestPlan(t *testing.T) {
 // TestPlanRefsIsK8s: Refs and Plan with the K8s manager agree on every request of the K8s tests.
 func TestPlanRefsIsK8s(t *testing.T) {
 	in := goldenRequests(ManagerK8s)
-	refs, plains, err := Refs(in)
+	refs, rx, err := Refs(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestPlanRefsIsK8s(t *testing.T) {
 	if diff := cmp.Diff(refs, prefs); diff != "" {
 		t.Errorf("refs (-Refs +Plan):\n%s", diff)
 	}
-	if diff := cmp.Diff(secretspec.Extras{Env: plains}, x); diff != "" {
+	if diff := cmp.Diff(rx, x); diff != "" {
 		t.Errorf("extras (-Refs +Plan):\n%s", diff)
 	}
 }

@@ -58,28 +58,28 @@ func FilePath(s Secret) string { return MountPath(s) + "/" + strings.ToLower(s.K
 //     mount path, so inject merges them into one volume; with EnvVar set, a plain variable of
 //     that name holding FilePath.
 //
-// The plain variables are exactly the ones Flyte sets: FLYTE_SECRETS_ENV_PREFIX when some
-// request is MountEnvVar, FLYTE_SECRETS_DEFAULT_DIR and FLYTE_SECRETS_FILE_PREFIX when some
-// request is MountFile or MountAny (in Env's order), followed by the path variables in request
-// order. Each ref's Origin is its request's place, "secrets[i]"; identical requests give one ref,
+// The plain variables, in Extras.Env (for inject.WithExtras), are exactly the ones Flyte sets:
+// FLYTE_SECRETS_ENV_PREFIX when some request is MountEnvVar, FLYTE_SECRETS_DEFAULT_DIR and
+// FLYTE_SECRETS_FILE_PREFIX when some request is MountFile or MountAny (in Env's order),
+// followed by the path variables in request order. Each ref's Origin is its request's place, "secrets[i]"; identical requests give one ref,
 // with the first one's Origin. Where Flyte would emit an invalid pod, Refs returns an
 // error listing every problem with its request ("secrets[2].group"): a missing group or key, a
 // group that is not a valid Secret name (an AWS ARN or Vault path belongs to another secret
 // manager), an invalid key or variable name, two keys of a group that become one file after
 // lower-casing, one variable set two ways, an unknown mount requirement. No requests give no refs
 // and no variables. Refs is Plan with ManagerK8s and no global secrets.
-func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
+func Refs(secrets []Secret) ([]secretspec.Ref, secretspec.Extras, error) {
 	if len(secrets) == 0 {
-		return nil, nil, nil
+		return nil, secretspec.Extras{}, nil
 	}
 	b := newBuilder()
 	for i, s := range secrets {
 		b.add(field.NewPath("secrets").Index(i), s)
 	}
 	if err := b.finishRefs(); err != nil {
-		return nil, nil, err
+		return nil, secretspec.Extras{}, err
 	}
-	return b.refs, b.env(), nil
+	return b.refs, secretspec.Extras{Env: b.env()}, nil
 }
 
 // newBuilder returns an empty builder in which Flyte's own variables are taken.

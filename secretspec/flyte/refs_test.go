@@ -127,11 +127,11 @@ func TestRefs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := append([]Secret(nil), tt.in...)
-			refs, plains, err := Refs(tt.in)
+			refs, x, err := Refs(tt.in)
 			if diff := cmp.Diff(tt.wantRefs, refs); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
+			if diff := cmp.Diff(secretspec.Extras{Env: tt.wantPlains}, x); diff != "" {
 				t.Errorf("plains (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
