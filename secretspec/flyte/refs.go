@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -102,7 +101,7 @@ func (b *refBuilder) finishRefs() error {
 		b.errs = refpath.Errors(refpath.ValidateRefs(b.refs, b.fields))
 	}
 	if len(b.errs) > 0 {
-		return errlist.From(b.errs)
+		return failList(b.errs)
 	}
 	return nil
 }
@@ -153,20 +152,20 @@ func (b *refBuilder) add(p *field.Path, s Secret) {
 	case s.Group == "":
 		b.errs = append(b.errs, field.Required(p.Child("group"), "the Kubernetes Secret's name"))
 	default:
-		for _, msg := range validation.IsDNS1123Subdomain(s.Group) {
+		if msg := validation.DNS1123SubdomainProblem(s.Group); msg != "" {
 			b.errs = append(b.errs, field.Invalid(p.Child("group"), s.Group,
-				"the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): "+msg))
+				msg+" (the group is the Kubernetes Secret's name; an ARN or a path belongs to another secret manager)"))
 		}
 	}
 	if s.Key == "" {
 		b.errs = append(b.errs, field.Required(p.Child("key"), "Flyte's Kubernetes injector needs a key within the Secret"))
 	} else {
-		for _, msg := range validation.IsConfigMapKey(s.Key) {
+		if msg := validation.ConfigMapKeyProblem(s.Key); msg != "" {
 			b.errs = append(b.errs, field.Invalid(p.Child("key"), s.Key, msg))
 		}
 	}
 	if s.EnvVar != "" {
-		for _, msg := range validation.IsRelaxedEnvVarName(s.EnvVar) {
+		if msg := validation.RelaxedEnvVarNameProblem(s.EnvVar); msg != "" {
 			b.errs = append(b.errs, field.Invalid(p.Child("env_var"), s.EnvVar, msg))
 		}
 	}
