@@ -6,7 +6,7 @@
 //	secretspec             Ref, Delivery, the canonical text form and validation
 //	secretspec/runai       runai submit -e NAME=SECRET:secret,key         -> []Ref, Extras
 //	secretspec/pachyderm   transform.secrets[], image_pull_secrets          -> []Ref
-//	secretspec/konduktor   the owner's Secrets (default, env, git-ssh)      -> []Ref, []EnvVar
+//	secretspec/konduktor   the owner's Secrets (default, env, git-ssh)      -> []Ref, Extras
 //	secretspec/flyte       Secret requests, flyte.secrets/sN annotations    -> []Ref, Extras
 //	encode                 literals, files, trees, credentials              -> *corev1.Secret
 //	inject                 PodSpec + []Ref                                  -> new PodSpec, JSON patch

@@ -28,8 +28,10 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateRecreate", testPropagateRecreate},
 		{"Rollout", testRollout},
 		{"ExamplePods", testExamplePods},
+		{"KonduktorWorkload", testKonduktorWorkload},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
+		{"LeastPrivilegeHarness", testLeastPrivilegeHarness},
 		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},

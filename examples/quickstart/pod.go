@@ -45,17 +45,20 @@ func intro(w io.Writer) error {
 // plain variables a system gave, then applies them (the Extras with inject.WithExtras) to the
 // small pod and prints the lines they add.
 func showRefs(w io.Writer, refs []secretspec.Ref, x secretspec.Extras, opts ...inject.Option) error {
+	return showRefsOn(w, smallPod(), refs, x, opts...)
+}
+
+// showRefsOn is showRefs on the pod before, for a system whose refs name its own container.
+func showRefsOn(w io.Writer, before *corev1.Pod, refs []secretspec.Ref, x secretspec.Extras, opts ...inject.Option) error {
 	for _, r := range refs {
+		fmt.Fprintf(w, "ref    %s\n", r)
 		if r.Origin != "" {
-			fmt.Fprintf(w, "ref    %s  (%s)\n", r, r.Origin)
-		} else {
-			fmt.Fprintf(w, "ref    %s\n", r)
+			fmt.Fprintf(w, "         from %s\n", r.Origin)
 		}
 	}
 	for _, v := range x.Env {
 		fmt.Fprintf(w, "plain  %s=%s\n", v.Name, v.Value)
 	}
-	before := smallPod()
 	after, err := inject.ApplyPod(before, refs, append(opts, inject.WithExtras(x))...)
 	if err != nil {
 		return err

@@ -114,22 +114,45 @@ func dialectLeakCases() []leakCase {
 		{"flyte.DecodeAnnotations", "bad escape", true, annotations(map[string]string{"flyte.secrets/s0": fly(`group: "` + S + `\q"`)})},
 		{"flyte.DecodeAnnotations", "gap in numbering, other annotation holds value", false, annotations(map[string]string{"flyte.secrets/s1": fly(`group: "g"`), "token": S})},
 		{"flyte.DecodeAnnotations", "oversized", true, annotations(map[string]string{"flyte.secrets/s0": fly(`group: "g"`), "blob": strings.Repeat(S, 300<<10/len(S))})},
-		{"konduktor.Refs", "unknown kind", true, kon(konSecret("a-alice", "a", "weird", map[string]string{"k": S}))},
+		{"konduktor.Refs", "unknown kind skipped", false, kon(konSecret("a-alice", "a", "weird", map[string]string{"k": S}))},
+		{"konduktor.Refs", "no kind skipped", false, kon(konSecret("konduktor-ssh-keys-alice", "konduktor-ssh-keys-alice", "", map[string]string{"PRIVKEY": S}))},
 		{"konduktor.Refs", "env key not a variable name", true, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"1bad=name": S, "OK": S2}))},
-		{"konduktor.Refs", "env key set twice", true, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"K": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"K": S2}))},
-		{"konduktor.Refs", "two git-ssh", true, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"ssh-privatekey": S}), konSecret("b-alice", "b", konduktor.KindGitSSH, map[string]string{"ssh-privatekey": S2}))},
-		{"konduktor.Refs", "git-ssh without identifiable key", true, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"k1": S, "k2": S2}))},
+		{"konduktor.Refs", "env key set twice, later wins", false, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"K": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"K": S2}))},
+		{"konduktor.Refs", "two git-ssh, first wins", false, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"gitkey": S}), konSecret("b-alice", "b", konduktor.KindGitSSH, map[string]string{"gitkey": S2}))},
+		{"konduktor.Refs", "env GIT_SSH_COMMAND over git-ssh", false, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"gitkey": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"GIT_SSH_COMMAND": S2}))},
 		{"konduktor.Refs", "two defaults one basename", true, kon(konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S}), konSecret("c-alice", "a", konduktor.KindDefault, map[string]string{"k": S2}))},
 		{"konduktor.Refs", "bad tree annotation", true, func(t *testing.T, ctx context.Context) leakOut {
 			s := konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})
 			s.Annotations = map[string]string{encode.TreeAnnotation: `{"k":"/abs"}`}
 			return kon(s)(t, ctx)
 		}},
-		{"konduktor.Refs", "missing basename", true, kon(konSecret("a-alice", "", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "loose file at a tree directory's path", true, func(t *testing.T, ctx context.Context) leakOut {
+			s := konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"secrets_.k": S, "secrets": S2})
+			s.Annotations = map[string]string{encode.TreeAnnotation: `{"secrets_.k":"secrets/k"}`}
+			return kon(s)(t, ctx)
+		}},
+		{"konduktor.Refs", "missing basename", false, kon(konSecret("a-alice", "", konduktor.KindDefault, map[string]string{"k": S}))},
 		{"konduktor.Refs", "stringData only", false, func(t *testing.T, ctx context.Context) leakOut {
 			s := konSecret("a-alice", "a", konduktor.KindEnv, nil)
 			s.StringData = map[string]string{"K": S, "bad-name": S2}
 			return kon(s)(t, ctx)
+		}},
+		{"konduktor.Refs", "basename not one path element", true, kon(konSecret("a-alice", "x/../..", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "invalid owner", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-Alice", "a", konduktor.KindEnv, map[string]string{"K": S})}, "Alice", "")
+			return errOut(err)
+		}},
+		{"konduktor.Refs", "relative root", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})}, "alice", "run/secrets")
+			return errOut(err)
+		}},
+		{"konduktor.SecretName", "invalid basename and owner", true, func(*testing.T, context.Context) leakOut {
+			_, err := konduktor.SecretName("Bad.Name", "Alice")
+			return errOut(err)
+		}},
+		{"konduktor.Labels", "unknown kind", true, func(*testing.T, context.Context) leakOut {
+			_, err := konduktor.Labels("name", "alice", "vault")
+			return errOut(err)
 		}},
 	}
 }
