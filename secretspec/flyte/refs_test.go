@@ -157,7 +157,7 @@ func toLower(s string) string {
 func TestRename(t *testing.T) {
 	tests := []struct {
 		rest   string
-		fields map[string]string
+		fields refpath.Fields
 		want   string
 	}{
 		{".secret", mountFields, ".group"},
@@ -168,7 +168,7 @@ func TestRename(t *testing.T) {
 		{"", mountFields, ""},
 	}
 	for _, tt := range tests {
-		if got := (refpath.Origin{Fields: tt.fields}).Rename(tt.rest); got != tt.want {
+		if got := tt.fields.Rename(tt.rest); got != tt.want {
 			t.Errorf("rename(%q) = %q, want %q", tt.rest, got, tt.want)
 		}
 	}
