@@ -2,6 +2,7 @@ package validation
 
 import (
 	"strconv"
+	"strings"
 
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
@@ -27,6 +28,9 @@ const (
 	KeyRule = `a key is at most 253 characters of letters, digits, '-', '_' and '.', not "." or ".." and not starting with ".."`
 	// RelaxedEnvVarNameRule is the form of a pod's variable name, in words.
 	RelaxedEnvVarNameRule = "a variable name is printable ASCII other than '='"
+	// QualifiedNameRule is the form of a label or annotation key, in words.
+	QualifiedNameRule = "a qualified name is an optional DNS-1123 subdomain and '/', then at most 63 characters of " +
+		"letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
 	// EnvVarNameRule is the form of a variable name in an env file (kubectl's rule), in words.
 	EnvVarNameRule = `a variable name is letters, digits, '-', '_' and '.', not starting with a digit, ` +
 		`not "." or ".." and not starting with ".."`
@@ -97,6 +101,61 @@ func EnvVarNameProblem(value string) string {
 		problem = chDirProblem(value)
 	}
 	return problem + "; " + EnvVarNameRule
+}
+
+// QualifiedNameProblem says what keeps value from being a qualified name, the form of a label or
+// annotation key (apimachinery's IsQualifiedName), or "" if nothing does.
+func QualifiedNameProblem(value string) string {
+	problem := qualifiedNameProblem(value)
+	if problem == "" {
+		return ""
+	}
+	return problem + "; " + QualifiedNameRule
+}
+
+func qualifiedNameProblem(value string) string {
+	name, start := value, 0
+	if slash := strings.IndexByte(value, '/'); slash >= 0 {
+		if next := strings.IndexByte(value[slash+1:], '/'); next >= 0 {
+			return "must hold at most one '/' (another at byte " + strconv.Itoa(slash+1+next) + ")"
+		}
+		prefix := value[:slash]
+		if prefix == "" {
+			return "the prefix before '/' must not be empty"
+		}
+		if !isDNS1123Subdomain(prefix) {
+			p := dnsProblem(prefix, true)
+			if p == "" {
+				p = tooLong(prefix, k8svalidation.DNS1123SubdomainMaxLength)
+			}
+			return "the prefix before '/' " + p + " (a DNS-1123 subdomain)"
+		}
+		name, start = value[slash+1:], slash+1
+	}
+	what := "the name"
+	if start > 0 {
+		what = "the name after '/'"
+	}
+	isName := func(c byte) bool { return isAlpha(c) || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' }
+	isEnd := func(c byte) bool { return isAlpha(c) || '0' <= c && c <= '9' }
+	switch {
+	case name == "":
+		return what + " must not be empty"
+	case len(name) > k8svalidation.LabelValueMaxLength:
+		return what + " " + tooLong(name, k8svalidation.LabelValueMaxLength)
+	}
+	for i := 0; i < len(name); i++ {
+		if !isName(name[i]) {
+			return what + " must not contain " + quoteByte(value, start+i)
+		}
+	}
+	switch last := len(name) - 1; {
+	case !isEnd(name[0]):
+		return what + " must start with a letter or digit, not " + quoteByte(value, start)
+	case !isEnd(name[last]):
+		return what + " must end with a letter or digit, not " + quoteByte(value, start+last)
+	}
+	return ""
 }
 
 // chDirProblem says that s is ".", ".." or starts with "..", or "" if it is none of them.

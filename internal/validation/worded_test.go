@@ -25,6 +25,7 @@ func worded() []struct {
 		{"ConfigMapKeyProblem", ConfigMapKeyProblem, k8svalidation.IsConfigMapKey, KeyRule},
 		{"RelaxedEnvVarNameProblem", RelaxedEnvVarNameProblem, k8svalidation.IsRelaxedEnvVarName, RelaxedEnvVarNameRule},
 		{"EnvVarNameProblem", EnvVarNameProblem, k8svalidation.IsEnvVarName, EnvVarNameRule},
+		{"QualifiedNameProblem", QualifiedNameProblem, k8svalidation.IsQualifiedName, QualifiedNameRule},
 	}
 }
 
@@ -40,7 +41,7 @@ func wordedAgrees(s, got string, ref []string, rule string) string {
 	}
 	problem, ok := strings.CutSuffix(got, "; "+rule)
 	switch {
-	case !ok || problem == "" || !strings.HasPrefix(problem, "must") && !strings.HasPrefix(problem, "each part"):
+	case !ok || problem == "" || !strings.HasPrefix(problem, "must") && !strings.HasPrefix(problem, "each part") && !strings.HasPrefix(problem, "the "):
 		return "want a problem in words, then \"; \" and the rule: " + got
 	case strings.Contains(got, "regex"):
 		return "quotes a regular expression: " + got
@@ -76,6 +77,15 @@ func TestWorded(t *testing.T) {
 		{EnvVarNameProblem, "MY_ENV.NAME", ""},
 		{EnvVarNameProblem, "1A", `must not start with a digit ("1" at byte 0); ` + EnvVarNameRule},
 		{EnvVarNameProblem, "..A", `must not start with ".."; ` + EnvVarNameRule},
+		{QualifiedNameProblem, "vault.hashicorp.com/agent-inject", ""},
+		{QualifiedNameProblem, "My.Name_1", ""},
+		{QualifiedNameProblem, "a b", `the name must not contain " " at byte 1; ` + QualifiedNameRule},
+		{QualifiedNameProblem, "a/b/c", "must hold at most one '/' (another at byte 3); " + QualifiedNameRule},
+		{QualifiedNameProblem, "/b", "the prefix before '/' must not be empty; " + QualifiedNameRule},
+		{QualifiedNameProblem, "Ex.com/b", `the prefix before '/' must be lower case ("E" at byte 0) (a DNS-1123 subdomain); ` + QualifiedNameRule},
+		{QualifiedNameProblem, "ex.com/", "the name after '/' must not be empty; " + QualifiedNameRule},
+		{QualifiedNameProblem, "ex.com/-b", `the name after '/' must start with a letter or digit, not "-" at byte 7; ` + QualifiedNameRule},
+		{QualifiedNameProblem, strings.Repeat("n", 64), "the name must be at most 63 characters, not 64; " + QualifiedNameRule},
 	}
 	for _, tt := range tests {
 		if got := tt.fn(tt.in); got != tt.want {
@@ -92,7 +102,8 @@ func TestWorded(t *testing.T) {
 }
 
 func hostileWorded() []string {
-	return []string{"...", ".", "a..", "..", strings.Repeat("a.", 127), strings.Repeat("-", 300), "a\x00b", "A.b.-c"}
+	return []string{"...", ".", "a..", "..", strings.Repeat("a.", 127), strings.Repeat("-", 300), "a\x00b", "A.b.-c",
+		"a/b", "/", "a/", "/a", "a//b", strings.Repeat("a", 254) + "/b", "a.b/" + strings.Repeat("c", 63), "a.b/_c"}
 }
 
 func TestWordedNoAllocationOnSuccess(t *testing.T) {
@@ -128,6 +139,12 @@ func FuzzConfigMapKeyProblem(f *testing.F) {
 
 func FuzzRelaxedEnvVarNameProblem(f *testing.F) {
 	fuzzWorded(f, RelaxedEnvVarNameProblem, k8svalidation.IsRelaxedEnvVarName, RelaxedEnvVarNameRule)
+}
+
+func FuzzQualifiedNameProblem(f *testing.F) {
+	f.Add("example.com/MyName")
+	f.Add("a/b/c")
+	fuzzWorded(f, QualifiedNameProblem, k8svalidation.IsQualifiedName, QualifiedNameRule)
 }
 
 func FuzzEnvVarNameProblem(f *testing.F) {
