@@ -348,6 +348,11 @@ func flyteLeakCases() []leakCase {
 			_, _, err := flyte.Plan(nil, flyte.Config{SecretManagerType: flyte.ManagerVault, Vault: flyte.VaultConfig{KVVersion: 5, Annotations: map[string]string{"a": S}}})
 			return errOut(err)
 		}},
+		{"flyte.Plan", "Vault config annotation keys in words", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := flyte.Plan(nil, flyte.Config{SecretManagerType: flyte.ManagerVault, Vault: flyte.VaultConfig{Role: "r", KVVersion: 2,
+				Annotations: map[string]string{"a b": S, "x/y/z": S2, "Bad.Prefix/k": S, "ok/-k": S2}}})
+			return errOut(err)
+		}},
 		{"flyte.ParseConfig", "not YAML", true, config("webhook: [" + S + "\n")},
 		{"flyte.ParseConfig", "not an object", true, config("- " + S)},
 		{"flyte.ParseConfig", "webhook not an object", true, config("webhook: " + S)},
