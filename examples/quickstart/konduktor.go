@@ -47,5 +47,5 @@ func showKonduktor(_ context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "owner  %s (konduktor.Refs reads only the owner's Secrets, for Konduktor's %s)\n", konduktorOwner, konduktor.MainContainer)
 	pod := smallPod()
 	pod.Spec.Containers[0].Name = konduktor.MainContainer
-	return showRefsOn(w, pod, refs, extras.Env)
+	return showRefsOn(w, pod, refs, extras)
 }

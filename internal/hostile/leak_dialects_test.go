@@ -212,6 +212,24 @@ func dialectMessageLeakCases() []leakCase {
 			}
 			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
 		}},
+		{E, "worded name errors beside plain values", true, envs("A="+S, "B=SECRET:Bad_Name,k", "C=SECRET:s,a/b", "D\x01="+S2, "E=SECRET:"+strings.Repeat("a", 254)+",k")},
+		{"runai.ParseEnv", "worded name error, one problem with the prefix", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := runai.ParseEnv("A\x7f=" + S)
+			return errOut(err)
+		}},
+		{"runai.ProjectNamespace", "worded label error", true, func(*testing.T, context.Context) leakOut {
+			_, err := runai.ProjectNamespace("Team_" + strings.Repeat("x", 70))
+			return errOut(err)
+		}},
+		{"flyte.Refs", "worded name errors, several with the prefix", true, func(*testing.T, context.Context) leakOut {
+			_, x, err := flyte.Refs([]flyte.Secret{{Group: "Bad_Group", Key: "a/b", EnvVar: "A=B"}, {Group: "g", Key: "..k"}, {Group: "g", Key: "k", EnvVar: "X\x00"}})
+			return leakOut{err: err, texts: map[string]string{"extras": fmt.Sprint(x)}}
+		}},
+		{"secretspec.Extras.Validate", "worded name errors beside values", true, func(*testing.T, context.Context) leakOut {
+			x := secretspec.Extras{Env: []corev1.EnvVar{{Name: "A=B", Value: S}, {Name: "", Value: S2}, {Name: "C\t", Value: S}},
+				Volumes: []corev1.Volume{{Name: "Bad_Vol"}}}
+			return leakOut{errors: x.Validate(field.NewPath("extras"))}
+		}},
 		{"secretspec.ValidateRefs", "conflicts and an invalid ref named by their origins", true, func(*testing.T, context.Context) leakOut {
 			refs := []secretspec.Ref{
 				{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "transform.secrets[0]"},
@@ -328,6 +346,11 @@ func flyteLeakCases() []leakCase {
 		}},
 		{"flyte.Plan", "invalid Vault config", true, func(*testing.T, context.Context) leakOut {
 			_, _, err := flyte.Plan(nil, flyte.Config{SecretManagerType: flyte.ManagerVault, Vault: flyte.VaultConfig{KVVersion: 5, Annotations: map[string]string{"a": S}}})
+			return errOut(err)
+		}},
+		{"flyte.Plan", "Vault config annotation keys in words", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := flyte.Plan(nil, flyte.Config{SecretManagerType: flyte.ManagerVault, Vault: flyte.VaultConfig{Role: "r", KVVersion: 2,
+				Annotations: map[string]string{"a b": S, "x/y/z": S2, "Bad.Prefix/k": S, "ok/-k": S2}}})
 			return errOut(err)
 		}},
 		{"flyte.ParseConfig", "not YAML", true, config("webhook: [" + S + "\n")},

@@ -52,6 +52,12 @@ func lifecycleLeakCases(t *testing.T) []leakCase {
 		{P, "gitSSH key passphrase-protected", true, check(typed("ssh", corev1.SecretTypeSSHAuth, map[string]string{"ssh-privatekey": string(sshEncrypted)}), gitSSH)},
 		{P, "env key missing beside secret keys", true, check(typed("db", "", map[string]string{"password": S}), secretspec.Ref{Secret: "db", Key: "token", As: secretspec.Env, EnvVar: "T"})},
 		{P, "envFrom invalid names", true, check(typed("db", "", map[string]string{"A=B": S, "C": sentinel2}), secretspec.Ref{Secret: "db", As: secretspec.EnvFrom})},
+		{P, "named by Origin: missing key, keys quoted", true, check(typed("db", "", map[string]string{"password": S, "user": sentinel2}),
+			secretspec.Ref{Secret: "db", Key: "token", As: secretspec.Env, EnvVar: "T", Origin: "3rd -e flag"},
+			secretspec.Ref{Secret: "db", As: secretspec.Mount, MountPath: "/m", Items: []corev1.KeyToPath{{Key: "ca", Path: "ca"}}, Origin: "flyte.secrets/s2"})},
+		{P, "pull secret missing, a warning named by Origin", true, check(typed("db", "", map[string]string{"password": S}),
+			secretspec.Ref{Secret: "reg", As: secretspec.PullSecret, Origin: "transform.image_pull_secrets[0]"})},
+		{P, "pull secret key missing beside other keys, a warning", true, check(typed("reg", corev1.SecretTypeDockerConfigJson, map[string]string{"other": S}), pull)},
 
 		{"inject.SecretsHash", "required key missing, Secret missing", true, func(_ *testing.T, ctx context.Context) leakOut {
 			h, err := inject.SecretsHash(preflight.FromClient(ctx, fake.NewClientset(typed("db", "", map[string]string{"password": S})), "team"),
