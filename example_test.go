@@ -12,13 +12,13 @@ import (
 // A Run:ai submit's -e flags become a pod's environment: secret references through
 // secretKeyRef, plain variables as they are.
 func Example() {
-	refs, plain, err := runai.ParseEnvs([]string{"DB_PASSWORD=SECRET:db,password", "MODE=train"})
+	refs, extras, err := runai.ParseEnvs([]string{"DB_PASSWORD=SECRET:db,password", "MODE=train"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "trainer", Image: "pytorch/pytorch"}}}
-	out, err := inject.Apply(spec, refs, inject.WithEnv(plain...))
+	out, err := inject.Apply(spec, refs, inject.WithExtras(extras))
 	if err != nil {
 		fmt.Println(err)
 		return

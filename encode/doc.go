@@ -28,7 +28,9 @@
 //
 // Tree goes beyond kubectl: a directory with nested folders becomes flat
 // keys (TreeKey) plus the TreeAnnotation mapping them back to paths, and
-// TreeItems turns that mapping into the Items of a secret volume.
+// TreeItems turns that mapping into the Items of a secret volume. TreeFile
+// adds one file at a tree path, for a caller that walks a directory by rules
+// of its own (which files to take, which symlinks to follow).
 //
 // Typed builders refuse what cannot work: TLS needs a pair that
 // crypto/tls.X509KeyPair loads, as kubectl does; SSHAuth needs a key that

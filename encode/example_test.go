@@ -132,6 +132,23 @@ func ExampleTree() {
 	// secrets_.secret-file.txt -> secrets/secret-file.txt (top)
 }
 
+// A caller that walks a directory by rules of its own (here: every file but notes.md) builds the
+// Secret Tree would build from the files it keeps.
+func ExampleTreeFile() {
+	dir := tempTree("secrets", map[string]string{"token": "t", "nested/db.conf": "c", "notes.md": "n"})
+	defer os.RemoveAll(filepath.Dir(dir))
+	s, err := encode.Generic("secrets",
+		encode.TreeFile("secrets/token", filepath.Join(dir, "token")),
+		encode.TreeFile("secrets/nested/db.conf", filepath.Join(dir, "nested", "db.conf")))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.Annotations[encode.TreeAnnotation])
+	// Output:
+	// {"secrets_.nested_.db.conf":"secrets/nested/db.conf","secrets_.token":"secrets/token"}
+}
+
 func ExampleTreeKey() {
 	fmt.Println(encode.TreeKey("secrets/my_dir/a b.txt"))
 	// Output: secrets_.my__dir_.a_x20b.txt

@@ -13,9 +13,9 @@ import (
 )
 
 // Source is one place Secret data comes from: a literal, a file, a
-// directory, an env file or a whole tree. Make one with Literal, File,
-// FileAs, Dir, EnvFile or Tree and hand it to Generic. The interface is
-// sealed: only this package implements it.
+// directory, an env file, a whole tree or one file of a tree. Make one with
+// Literal, File, FileAs, Dir, EnvFile, Tree or TreeFile and hand it to
+// Generic. The interface is sealed: only this package implements it.
 type Source interface {
 	addTo(b *builder) error
 }

@@ -45,6 +45,38 @@ const maxTreeEntries = 100000
 // tree adds no keys and no annotation.
 func Tree(path string) Source { return treeSource{path: path} }
 
+// TreeFile is one file of a tree, for a caller that walks a directory by rules of its own: the
+// content of the file at path (a symlink followed, a directory, device or pipe refused, as File
+// does) stored under TreeKey(item) and recorded at item in TreeAnnotation, exactly as Tree
+// records a file it finds. item is the file's path in the tree, starting with the directory's
+// own name as Tree's paths do ("secrets/a/b.txt"): relative, valid UTF-8, without empty, "."
+// or ".." elements, not starting with ".."; an item that is the directory of another item is
+// refused by Generic's validation. Tree(dir) and the TreeFile of each file Tree finds make the
+// same Secret.
+func TreeFile(item, path string) Source { return treeFileSource{item: item, path: path} }
+
+type treeFileSource struct{ item, path string }
+
+func (s treeFileSource) addTo(b *builder) error {
+	src := "tree file " + strconv.Quote(s.item) + " (file " + strconv.Quote(s.path) + ")"
+	if msg := checkItemPath(s.item); msg != "" {
+		return fmt.Errorf("encode: %s: %s", src, msg)
+	}
+	key := TreeKey(s.item)
+	if err := b.checkKey(src, key); err != nil {
+		return err
+	}
+	data, err := b.readFile(src, s.path, false)
+	if err != nil {
+		return err
+	}
+	if err := b.add(src, key, data); err != nil {
+		return err
+	}
+	b.tree[key] = s.item
+	return nil
+}
+
 type treeSource struct{ path string }
 
 type treeWalker struct {

@@ -228,3 +228,75 @@ func TestTreeItemsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTreeFile builds, from the files Tree finds, the same Secret with one TreeFile each, and
+// follows a symlink wherever it points (the caller's walk decided to take it).
+func TestTreeFile(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "secrets")
+	writeFiles(t, root, map[string]string{"a.txt": "a", "sub/b.txt": "b", ".hidden": "h"})
+	writeFiles(t, base, map[string]string{"elsewhere/c.txt": "c"})
+	want, err := Generic("x", Tree(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Generic("x",
+		TreeFile("secrets/sub/b.txt", filepath.Join(root, "sub", "b.txt")),
+		TreeFile("secrets/a.txt", filepath.Join(root, "a.txt")),
+		TreeFile("secrets/.hidden", filepath.Join(root, ".hidden")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("TreeFile of each file against Tree (-want +got):\n%s", diff)
+	}
+
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(filepath.Join(base, "elsewhere", "c.txt"), link); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Generic("x", TreeFile("secrets/c.txt", link), Literal("plain", "p"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := TreeItems(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]corev1.KeyToPath{{Key: "secrets_.c.txt", Path: "secrets/c.txt"}}, items); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	if string(s.Data["secrets_.c.txt"]) != "c" || string(s.Data["plain"]) != "p" {
+		t.Errorf("data %q", s.Data)
+	}
+}
+
+func TestTreeFileErrors(t *testing.T) {
+	base := t.TempDir()
+	writeFiles(t, base, map[string]string{"f": secretValue})
+	f := filepath.Join(base, "f")
+	for _, tc := range []struct {
+		name    string
+		sources []Source
+		want    string
+	}{
+		{"empty item", []Source{TreeFile("", f)}, `encode: tree file "" (file "` + f + `"): path must not be empty`},
+		{"absolute item", []Source{TreeFile("/etc/x", f)}, `path must be relative`},
+		{"dotdot item", []Source{TreeFile("t/../x", f)}, `path must not contain '..'`},
+		{"dotdot prefix", []Source{TreeFile("..t/x", f)}, `path must not start with '..'`},
+		{"empty element", []Source{TreeFile("t//x", f)}, `path must not contain empty elements`},
+		{"dot element", []Source{TreeFile("t/./x", f)}, `path must not contain '.' elements`},
+		{"the same item twice", []Source{TreeFile("t/x", f), TreeFile("t/x", f)}, `duplicate key, already added by tree file "t/x"`},
+		{"a file at a directory's path", []Source{TreeFile("t/x", f), TreeFile("t/x/y", f)}, "path lies inside t/x, the file of key t_.x"},
+		{"a directory", []Source{TreeFile("t/x", base)}, "is a directory"},
+		{"missing file", []Source{TreeFile("t/x", filepath.Join(base, "nope"))}, "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Generic("x", tc.sources...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want error containing %q, got %v", tc.want, err)
+			}
+			noLeak(t, err, secretValue)
+		})
+	}
+}

@@ -28,8 +28,12 @@ func TestAPIServer(t *testing.T) {
 		{"PropagateRecreate", testPropagateRecreate},
 		{"Rollout", testRollout},
 		{"ExamplePods", testExamplePods},
+		{"KonduktorWorkload", testKonduktorWorkload},
 		// After ExamplePods: both use namespace runai, which ExamplePods creates.
 		{"PropagateMemory", testPropagateMemory},
+		{"LeastPrivilegeHarness", testLeastPrivilegeHarness},
+		// After ExamplePods and PropagateMemory: it copies into every runai-* namespace.
+		{"RunaiDeploy", testRunaiDeploy},
 		{"WorkloadsDryRun", testWorkloadsDryRun},
 		{"AdmissionWorkloads", testAdmissionWorkloads},
 		{"AdmissionPreflight", testAdmissionPreflight},

@@ -46,6 +46,10 @@ func startCluster(t *testing.T) *cluster {
 		// No controller manager runs here, so nothing would create the default
 		// service account that this admission plugin insists on.
 		"--disable-admission-plugins=ServiceAccount",
+		// As a cluster authorizes: the test client is a cluster admin (system:masters), and a
+		// controller run with a ServiceAccount's token gets what its Roles grant and no more
+		// (leastprivilege_test.go).
+		"--authorization-mode=Node,RBAC",
 	}, storageConfig)
 	if err != nil {
 		t.Fatalf("starting kube-apiserver: %v", err)

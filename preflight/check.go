@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -16,9 +17,10 @@ import (
 
 // Check reports, for refs and the Secrets that secrets reads, every problem that would make a
 // pod consuming the refs fail (errs) and every problem on optional refs, or that the pod
-// survives with a loss, as a warning: all at once, each at the path of its ref
-// (fldPath.Index(i), e.g. "refs[2].key" for fldPath "refs"). Messages name Secrets and keys,
-// never a value.
+// survives with a loss, as a warning: all at once, each at the path of its ref, its Origin when
+// set ("transform.secrets[1].key", "flyte.secrets/s2.secret", "3rd -e flag.key"), else
+// fldPath.Index(i) ("refs[2].key" for fldPath "refs"). Messages name Secrets and keys, never a
+// value.
 //
 // The problems, by delivery:
 //
@@ -32,11 +34,13 @@ import (
 //   - EnvFrom: keys whose variable (Prefix+key) is not a valid name under the relaxed rule the
 //     kubelet applies since Kubernetes 1.34 (Invalid at ".secret", always a warning: the kubelet
 //     skips those keys, records an InvalidEnvironmentVariableNames event and starts the pod).
-//   - PullSecret: a type other than kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg
-//     (Invalid at ".secret": the kubelet ignores the Secret, so a private image does not pull);
-//     its .dockerconfigjson or .dockercfg key missing (NotFound at ".secret") or not a docker
-//     config the kubelet parses (Invalid at ".secret"). A missing pull secret is an error too,
-//     although the kubelet only records an event and tries the pull without it.
+//   - PullSecret, always a warning: the kubelet records an event and pulls without a pull secret
+//     it cannot use, so a public image still runs (and Pachyderm does not check them either).
+//     The Secret does not exist (NotFound at ".secret") or cannot be read (Forbidden or
+//     InternalError at ".secret"); its type is other than kubernetes.io/dockerconfigjson or
+//     kubernetes.io/dockercfg (Invalid at ".secret": the kubelet ignores it); its
+//     .dockerconfigjson or .dockercfg key is missing (NotFound at ".secret") or not a docker
+//     config the kubelet parses (Invalid at ".secret").
 //   - GitSSH: the key (default ssh-privatekey) or a known_hosts item's key is missing (NotFound
 //     at ".key" or ".items[j].key"); the key is not a private key golang.org/x/crypto/ssh parses,
 //     or is passphrase-protected (Invalid at ".key"); known_hosts has a line that is not a
@@ -52,18 +56,12 @@ import (
 func Check(secrets secretspec.SecretGetter, refs []secretspec.Ref, fldPath *field.Path) (errs, warnings field.ErrorList) {
 	c := checker{get: secrets, read: map[string]read{}}
 	for i := range refs {
-		c.ref(&refs[i], fldPath.Index(i))
+		p := fldPath.Index(i)
+		if o := refs[i].Origin; o != "" {
+			p = field.NewPath(o)
+		}
+		c.ref(&refs[i], p)
 	}
-	return c.errs, c.warnings
-}
-
-// CheckRef is Check for one ref whose problems are reported at fldPath itself (".secret",
-// ".key"… below it), for a caller that knows where the ref came from in its own terms, such as
-// an admission webhook naming the annotation a pod author wrote. It reads the ref's Secret
-// through secrets every call.
-func CheckRef(secrets secretspec.SecretGetter, r secretspec.Ref, fldPath *field.Path) (errs, warnings field.ErrorList) {
-	c := checker{get: secrets}
-	c.ref(&r, fldPath)
 	return c.errs, c.warnings
 }
 
@@ -80,9 +78,9 @@ type read struct {
 	err error
 }
 
-// fail records a problem that makes a pod fail unless the ref is optional.
+// fail records a problem that makes a pod fail unless the ref is optional or a pull secret.
 func (c *checker) fail(r *secretspec.Ref, e *field.Error) {
-	if r.Optional {
+	if r.Optional || r.As == secretspec.PullSecret {
 		c.warnings = append(c.warnings, e)
 	} else {
 		c.errs = append(c.errs, e)
@@ -163,7 +161,7 @@ func (c *checker) key(r *secretspec.Ref, s *corev1.Secret, key string, p *field.
 	e := field.NotFound(p, key)
 	e.Detail = fmt.Sprintf("Secret %q has no key %q", s.Name, key)
 	if len(s.Data) > 0 {
-		e.Detail += " (it has " + strings.Join(sortedKeys(s.Data), ", ") + ")"
+		e.Detail += " (it has " + strings.Join(quoted(sortedKeys(s.Data)), ", ") + ")"
 	}
 	c.fail(r, e)
 	return false
@@ -186,7 +184,7 @@ func (c *checker) envFrom(s *corev1.Secret, prefix string, p *field.Path) {
 	}
 	c.warn(field.Invalid(p, s.Name, fmt.Sprintf(
 		"Secret %q: keys [%s]%s are not valid environment variable names; the kubelet skips them",
-		s.Name, strings.Join(bad, ", "), with)))
+		s.Name, strings.Join(quoted(bad), ", "), with)))
 }
 
 // fileNames reports keys a mount of every key cannot write as files.
@@ -240,6 +238,15 @@ func readError(name string, err error, p *field.Path) *field.Error {
 		return field.Forbidden(p, fmt.Sprintf("Secret %q could not be checked: reading it is forbidden to the checker (the pod's service account may still read it)", name))
 	}
 	return field.InternalError(p, fmt.Errorf("reading Secret %q: %w", name, err))
+}
+
+// quoted quotes each name, as Go does (names, never values).
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strconv.Quote(n)
+	}
+	return out
 }
 
 func sortedKeys(m map[string][]byte) []string {

@@ -154,16 +154,21 @@ func TestCheck(t *testing.T) {
 			errs: []problem{{field.ErrorTypeNotFound, "refs[0].secret"}}},
 		{name: "pull dockerconfigjson ok", ref: secretspec.Ref{Secret: "reg", As: secretspec.PullSecret}},
 		{name: "pull dockercfg ok", ref: secretspec.Ref{Secret: "regcfg", As: secretspec.PullSecret}},
+		// Every pull-secret problem is a warning: the kubelet pulls without it.
+		{name: "pull forbidden", ref: secretspec.Ref{Secret: "locked", As: secretspec.PullSecret},
+			warnings: []problem{{field.ErrorTypeForbidden, "refs[0].secret"}}},
+		{name: "pull read fails", ref: secretspec.Ref{Secret: "flaky", As: secretspec.PullSecret},
+			warnings: []problem{{field.ErrorTypeInternal, "refs[0].secret"}}},
 		{name: "pull missing", ref: secretspec.Ref{Secret: "nope", As: secretspec.PullSecret},
-			errs: []problem{{field.ErrorTypeNotFound, "refs[0].secret"}}},
+			warnings: []problem{{field.ErrorTypeNotFound, "refs[0].secret"}}},
 		{name: "pull wrong type", ref: secretspec.Ref{Secret: "regopq", As: secretspec.PullSecret},
-			errs: []problem{{field.ErrorTypeInvalid, "refs[0].secret"}}},
+			warnings: []problem{{field.ErrorTypeInvalid, "refs[0].secret"}}},
 		{name: "pull does not parse", ref: secretspec.Ref{Secret: "regbad", As: secretspec.PullSecret},
-			errs: []problem{{field.ErrorTypeInvalid, "refs[0].secret"}}},
+			warnings: []problem{{field.ErrorTypeInvalid, "refs[0].secret"}}},
 		{name: "pull auth is not user:password", ref: secretspec.Ref{Secret: "regauth", As: secretspec.PullSecret},
-			errs: []problem{{field.ErrorTypeInvalid, "refs[0].secret"}}},
+			warnings: []problem{{field.ErrorTypeInvalid, "refs[0].secret"}}},
 		{name: "pull key missing", ref: secretspec.Ref{Secret: "regnokey", As: secretspec.PullSecret},
-			errs: []problem{{field.ErrorTypeNotFound, "refs[0].secret"}}},
+			warnings: []problem{{field.ErrorTypeNotFound, "refs[0].secret"}}},
 		{name: "gitSSH ok with known_hosts", ref: secretspec.Ref{Secret: "ssh", As: secretspec.GitSSH, Items: items("known_hosts", "known_hosts")}},
 		{name: "gitSSH missing key", ref: secretspec.Ref{Secret: "ssh", Key: "id_rsa", As: secretspec.GitSSH},
 			errs: []problem{{field.ErrorTypeNotFound, "refs[0].key"}}},
@@ -209,15 +214,17 @@ func TestCheckMessages(t *testing.T) {
 	}
 	errs, warnings := Check(g, refs, field.NewPath("spec", "refs"))
 	want := []string{
-		`spec.refs[0].key: Not found: "token": Secret "db" has no key "token" (it has password, user)`,
+		`spec.refs[0].key: Not found: "token": Secret "db" has no key "token" (it has "password", "user")`,
 		`spec.refs[1].secret: Not found: "nope": Secret "nope" does not exist`,
-		`spec.refs[3].secret: Invalid value: "reg": Secret "reg" has type "Opaque"; the kubelet takes image pull credentials only from Secrets of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg and ignores this one`,
 		`spec.refs[4].secret: Forbidden: Secret "locked" could not be checked: reading it is forbidden to the checker (the pod's service account may still read it)`,
 	}
 	if diff := cmp.Diff(want, messages(errs)); diff != "" {
 		t.Errorf("errs (-want +got):\n%s", diff)
 	}
-	wantWarnings := []string{`spec.refs[2].secret: Invalid value: "env": Secret "env": keys [B=C] with prefix "X_" are not valid environment variable names; the kubelet skips them`}
+	wantWarnings := []string{
+		`spec.refs[2].secret: Invalid value: "env": Secret "env": keys ["B=C"] with prefix "X_" are not valid environment variable names; the kubelet skips them`,
+		`spec.refs[3].secret: Invalid value: "reg": Secret "reg" has type "Opaque"; the kubelet takes image pull credentials only from Secrets of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg and ignores this one`,
+	}
 	if diff := cmp.Diff(wantWarnings, messages(warnings)); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
@@ -252,12 +259,29 @@ func TestCheckReadsEachSecretOnce(t *testing.T) {
 	}
 }
 
-func TestCheckRef(t *testing.T) {
+// TestCheckOrigin: a ref with an Origin is named by it, one without by its index.
+func TestCheckOrigin(t *testing.T) {
 	g := &mapGetter{secrets: map[string]*corev1.Secret{"db": secret("db", "", "a", "1")}}
-	at := field.NewPath("metadata", "annotations").Key("flyte.secrets/s0")
-	errs, warnings := CheckRef(g, secretspec.Ref{Secret: "db", Key: "b", As: secretspec.Env, EnvVar: "B"}, at)
-	if diff := cmp.Diff([]problem{{field.ErrorTypeNotFound, "metadata.annotations[flyte.secrets/s0].key"}}, problems(errs)); diff != "" || warnings != nil {
-		t.Errorf("errs (-want +got):\n%s\nwarnings: %v", diff, warnings)
+	refs := []secretspec.Ref{
+		{Secret: "db", Key: "b", As: secretspec.Env, EnvVar: "B", Origin: "transform.secrets[1]"},
+		{Secret: "nope", As: secretspec.Mount, MountPath: "/m", Origin: "flyte.secrets/s2"},
+		{Secret: "db", Key: "c", As: secretspec.Env, EnvVar: "C"},
+		{Secret: "reg", As: secretspec.PullSecret, Origin: "transform.image_pull_secrets[0]"},
+		{Secret: "db", Key: "d", As: secretspec.Env, EnvVar: "D", Origin: "3rd -e flag"},
+	}
+	errs, warnings := Check(g, refs, field.NewPath("refs"))
+	want := []string{
+		`transform.secrets[1].key: Not found: "b": Secret "db" has no key "b" (it has "a")`,
+		`flyte.secrets/s2.secret: Not found: "nope": Secret "nope" does not exist`,
+		`refs[2].key: Not found: "c": Secret "db" has no key "c" (it has "a")`,
+		`3rd -e flag.key: Not found: "d": Secret "db" has no key "d" (it has "a")`,
+	}
+	if diff := cmp.Diff(want, messages(errs)); diff != "" {
+		t.Errorf("errs (-want +got):\n%s", diff)
+	}
+	wantWarnings := []string{`transform.image_pull_secrets[0].secret: Not found: "reg": Secret "reg" does not exist`}
+	if diff := cmp.Diff(wantWarnings, messages(warnings)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/podsecrets/podsecrets/preflight"
 	"github.com/podsecrets/podsecrets/secretspec"
+	"github.com/podsecrets/podsecrets/secretspec/runai"
 )
 
 func ExampleCheck() {
@@ -32,18 +33,24 @@ func ExampleCheck() {
 		fmt.Println("warning:", w)
 	}
 	// Output:
-	// error: refs[0].key: Not found: "password": Secret "db" has no key "password" (it has user)
-	// error: refs[2].secret: Not found: "registry": Secret "registry" does not exist
+	// error: refs[0].key: Not found: "password": Secret "db" has no key "password" (it has "user")
+	// warning: refs[2].secret: Not found: "registry": Secret "registry" does not exist
 	// warning: refs[3].secret: Not found: "feature-flags": Secret "feature-flags" does not exist
 }
 
-// CheckRef reports at the caller's own path, e.g. the annotation a pod author wrote.
-func ExampleCheckRef() {
-	client := fake.NewClientset()
-	at := field.NewPath("metadata", "annotations").Key("flyte.secrets/s0")
-	errs, _ := preflight.CheckRef(preflight.FromClient(context.Background(), client, "flyte"),
-		secretspec.Ref{Secret: "group", Key: "key", As: secretspec.Mount, MountPath: "/etc/flyte/secrets/group"}, at)
+// Each problem is named by its ref's Origin: where the user wrote it.
+func ExampleCheck_origin() {
+	client := fake.NewClientset(&corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "runai-team-a"},
+		Data:       map[string][]byte{"username": []byte("admin")},
+	})
+	refs, _, err := runai.ParseEnvs([]string{"LOG_LEVEL=debug", "DB_USER=SECRET:db,username", "DB_PASS=SECRET:db,password"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	errs, _ := preflight.Check(preflight.FromClient(context.Background(), client, "runai-team-a"), refs, field.NewPath("refs"))
 	fmt.Println(errs.ToAggregate())
 	// Output:
-	// metadata.annotations[flyte.secrets/s0].secret: Not found: "group": Secret "group" does not exist
+	// 3rd -e flag.key: Not found: "password": Secret "db" has no key "password" (it has "username")
 }

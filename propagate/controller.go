@@ -44,27 +44,21 @@ type Controller struct {
 	client kubernetes.Interface
 	cfg    ControllerConfig
 	opts   []Option
-	o      options
 }
 
 // NewController checks cfg and the options and returns a Controller that Run starts. opts are
-// passed to every Sync and Remove; LeaderElectionTiming sets the Lease timing.
+// passed to every Sync and Remove.
 func NewController(c kubernetes.Interface, cfg ControllerConfig, opts ...Option) (*Controller, error) {
 	if c == nil {
 		return nil, errors.New("propagate: NewController: nil client")
 	}
-	o, err := buildOptions(opts)
-	if err != nil {
+	if _, err := buildOptions(opts); err != nil {
 		return nil, err
 	}
-	errs := cfg.Validate(field.NewPath("config"))
-	if cfg.LeaseName != "" {
-		errs = append(errs, o.timing().Validate(field.NewPath("LeaderElectionTiming"))...)
-	}
-	if len(errs) > 0 {
+	if errs := cfg.Validate(field.NewPath("config")); len(errs) > 0 {
 		return nil, fmt.Errorf("propagate: NewController: %w", errlist.From(errs))
 	}
-	return &Controller{client: c, cfg: cfg, opts: opts, o: o}, nil
+	return &Controller{client: c, cfg: cfg, opts: opts}, nil
 }
 
 // Run works until ctx ends, then stops its informers and workers and returns nil. With a
@@ -74,17 +68,11 @@ func NewController(c kubernetes.Interface, cfg ControllerConfig, opts ...Option)
 // releases the Lease only if the Lease still names it. Only a failure to start returns an
 // error.
 func (c *Controller) Run(ctx context.Context) error {
-	if c.cfg.LeaseName == "" {
+	election := c.cfg.election()
+	if !election.On() {
 		return c.work(ctx)
 	}
-	err := leader.Run(ctx, leader.Config{
-		Client:    c.client.CoordinationV1(),
-		Namespace: c.cfg.LeaseNamespace,
-		Name:      c.cfg.LeaseName,
-		Identity:  c.cfg.Identity,
-		Timing:    c.o.timing(),
-	}, c.work)
-	if err != nil {
+	if err := leader.Run(ctx, election.Config(c.client.CoordinationV1()), c.work); err != nil {
 		return fmt.Errorf("propagate: %w", err)
 	}
 	return nil
@@ -218,48 +206,27 @@ func (c *Controller) processNext(ctx context.Context, queue workqueue.TypedRateL
 // reconcile syncs an opted-in source and removes the copies of any other. The error is
 // non-nil only when a retry may help.
 func (c *Controller) reconcile(ctx context.Context, key types.NamespacedName, lister listersv1.SecretLister) error {
-	log := logr.FromContextOrDiscard(ctx).WithValues("source", key.String())
-	ctx = logr.NewContext(ctx, log)
 	s, err := lister.Secrets(key.Namespace).Get(key.Name)
-	if err == nil && c.cfg.SourceSelector.Matches(labels.Set(s.Labels)) {
+	switch {
+	case apierrors.IsNotFound(err):
+		s = nil
+	case err != nil:
+		return err
+	}
+	// Sync and Remove log with "source" themselves; the Controller's own lines add it here.
+	run := &sourceRun{c: c, ctx: ctx, key: key, src: s, log: logr.FromContextOrDiscard(ctx).WithValues("source", key.String())}
+	if s != nil && c.cfg.SourceSelector.Matches(labels.Set(s.Labels)) {
+		began := time.Now()
 		report, err := Sync(ctx, c.client, key, c.cfg.Targets, c.opts...)
-		switch {
-		case report == nil && apierrors.IsNotFound(err):
-			// Deleted since the informer saw it: its delete event follows; remove now.
-		case report == nil && errors.Is(err, ErrRefusedSource):
-			log.Info("source refused", "error", err.Error())
-			return nil
-		default:
-			return c.outcome(log, "sync", report, err)
+		if report != nil || !apierrors.IsNotFound(err) {
+			return run.outcome(false, began, report, err)
 		}
-	} else if err != nil && !apierrors.IsNotFound(err) {
-		return err
+		// Deleted since the informer saw it: its delete event follows; remove now.
+		run.src = nil
 	}
+	began := time.Now()
 	report, err := Remove(ctx, c.client, key, c.opts...)
-	return c.outcome(log, "remove", report, err)
-}
-
-// outcome logs a run and says whether to retry it.
-func (c *Controller) outcome(log logr.Logger, what string, report *Report, err error) error {
-	if report == nil {
-		return err
-	}
-	if len(report.Results) > 0 {
-		log.V(1).Info(what, "summary", report.Summary())
-	}
-	retry := false
-	for _, r := range report.Results {
-		switch {
-		case r.Action == Conflict || r.Action == Skipped || r.Action == Failed && !mayHeal(r.Err):
-			log.Info(what+": namespace not written", "namespace", r.Namespace, "action", string(r.Action), "reason", r.Err.Error())
-		case r.Action == Failed:
-			retry = true
-		}
-	}
-	if retry {
-		return err
-	}
-	return nil
+	return run.outcome(true, began, report, err)
 }
 
 // mayHeal reports whether running the same write again can succeed. A write the API server

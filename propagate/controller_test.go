@@ -204,12 +204,12 @@ func TestControllerLeaderElectionOnlyLeaderWrites(t *testing.T) {
 
 	cfg := RunAIConfig()
 	cfg.LeaseName, cfg.LeaseNamespace = "podsecrets", "runai"
-	timing := LeaderElectionTiming(3*time.Second, time.Second, 200*time.Millisecond)
+	cfg.LeaseDuration, cfg.RenewDeadline, cfg.RetryPeriod = 3*time.Second, time.Second, 200*time.Millisecond
 	cfgA, cfgB := cfg, cfg
 	cfgA.Identity, cfgB.Identity = "replica-a", "replica-b"
-	cancelA, doneA := startController(t, a, cfgA, timing)
+	cancelA, doneA := startController(t, a, cfgA)
 	defer cancelA()
-	cancelB, doneB := startController(t, b, cfgB, timing)
+	cancelB, doneB := startController(t, b, cfgB)
 	defer cancelB()
 
 	eventually(t, "copies made", func() bool { return copyIs(a, "runai-0") && copyIs(a, "runai-1") && copyIs(a, "runai-2") })
@@ -259,12 +259,15 @@ func TestNewControllerRejectsBadConfig(t *testing.T) {
 		SourceNamespace: "Bad NS",
 		Targets:         Targets{Pattern: "["},
 		LeaseName:       "lease",
+		LeaseDuration:   time.Second,
+		RenewDeadline:   2 * time.Second,
+		RetryPeriod:     time.Second,
 	}
-	_, err := NewController(c, cfg, LeaderElectionTiming(time.Second, 2*time.Second, time.Second))
+	_, err := NewController(c, cfg)
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, w := range []string{"config.sourceNamespace", "config.sourceSelector", "config.targets.pattern", "config.leaseNamespace", "config.identity", "LeaderElectionTiming"} {
+	for _, w := range []string{"config.sourceNamespace", "config.sourceSelector", "config.targets.pattern", "config.leaseNamespace", "config.identity", "config.leaseDuration"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q: %v", w, err)
 		}

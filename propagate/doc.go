@@ -111,6 +111,15 @@
 // still names it. RunAIConfig gives Run:ai's cluster-wide secrets: sources in
 // namespace runai labelled runai/cluster-wide=true, copied into every namespace runai-*.
 //
+// With ControllerConfig.Events (a client-go tools/events recorder) it records Kubernetes
+// Events on the source Secret, so that `kubectl describe secret` shows them: a copy that
+// conflicts (EventReasonConflict) or fails (EventReasonFailed), Warning, and a copy pruned
+// (EventReasonPruned), Normal, each naming the namespace as its related object and the reason
+// in its note. ControllerConfig.OnSync receives a SyncOutcome after every Sync or Remove, for
+// metrics. Leader election, Events and the hook take the same fields, defaults and validation
+// as rollout.Config. The RBAC the Controller needs, each rule with its reason, is in
+// examples/runai/deploy.
+//
 // # Logging
 //
 // propagate logs through logr.FromContextOrDiscard(ctx): names, namespaces and actions, never

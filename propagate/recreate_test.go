@@ -315,7 +315,7 @@ func settle(t *testing.T, c *fake.Clientset) {
 func TestControllerRetriesOnlyWhatMayHeal(t *testing.T) {
 	invalid := apierrors.NewInvalid(corev1.SchemeGroupVersion.WithKind("Secret").GroupKind(), "x", nil)
 	transient := apierrors.NewTimeoutError("slow", 1)
-	ctl := &Controller{}
+	run := &sourceRun{c: &Controller{}, ctx: context.Background(), log: logr.Discard()}
 	for _, tc := range []struct {
 		name    string
 		results []Result
@@ -329,7 +329,7 @@ func TestControllerRetriesOnlyWhatMayHeal(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			report := &Report{Results: tc.results}
-			got := ctl.outcome(logr.Discard(), "sync", report, report.err()) != nil
+			got := run.outcome(false, time.Now(), report, report.err()) != nil
 			if got != tc.retry {
 				t.Errorf("retry = %v, want %v", got, tc.retry)
 			}

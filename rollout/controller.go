@@ -41,17 +41,11 @@ func NewController(c kubernetes.Interface, cfg Config) (*Controller, error) {
 // the Lease, and when ctx ends it releases the Lease only if the Lease still names it. Only a
 // failure to start returns an error.
 func (c *Controller) Run(ctx context.Context) error {
-	if c.cfg.LeaseName == "" {
+	election := c.cfg.election()
+	if !election.On() {
 		return c.exclusive(ctx)
 	}
-	err := leader.Run(ctx, leader.Config{
-		Client:    c.client.CoordinationV1(),
-		Namespace: c.cfg.LeaseNamespace,
-		Name:      c.cfg.LeaseName,
-		Identity:  c.cfg.Identity,
-		Timing:    c.cfg.timing(),
-	}, c.exclusive)
-	if err != nil {
+	if err := leader.Run(ctx, election.Config(c.client.CoordinationV1()), c.exclusive); err != nil {
 		return fmt.Errorf("rollout: %w", err)
 	}
 	return nil

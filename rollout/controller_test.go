@@ -154,9 +154,9 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{name: "zero is valid", cfg: Config{}},
 		{name: "everything", cfg: Config{Namespace: "Bad_NS", Selector: labels.Everything(), Debounce: -1, LeaseName: "x"},
-			want: []string{"config.Namespace", "config.Selector", "config.Debounce", "config.LeaseNamespace", "config.Identity"}},
+			want: []string{"config.namespace", "config.selector", "config.debounce", "config.leaseNamespace", "config.identity"}},
 		{name: "lease timing", cfg: Config{LeaseName: "x", LeaseNamespace: "n", Identity: "i", LeaseDuration: time.Second, RenewDeadline: 2 * time.Second},
-			want: []string{"config.LeaseDuration"}},
+			want: []string{"config.leaseDuration"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,7 +172,10 @@ func TestConfigValidate(t *testing.T) {
 	if _, err := NewController(nil, Config{}); err == nil {
 		t.Error("nil client: no error")
 	}
-	if _, err := NewController(fake.NewClientset(), Config{Selector: labels.Everything()}); err == nil {
-		t.Error("labels.Everything(): no error")
+	// The refusal of labels.Everything() says so in words, not as an empty value.
+	_, err := NewController(fake.NewClientset(), Config{Selector: labels.Everything()})
+	const want = `rollout: NewController: config.selector: Forbidden: an empty selector (labels.Everything()) selects every workload; workloads opt in with a label, e.g. podsecrets.io/restart-on-rotation=true (nil selects that one)`
+	if err == nil || err.Error() != want {
+		t.Errorf("labels.Everything(): error %v\nwant %s", err, want)
 	}
 }

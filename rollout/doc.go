@@ -18,6 +18,12 @@
 //	}
 //	return ctrl.Run(ctx) // logs through logr.FromContextOrDiscard(ctx): names and keys, never values
 //
+// With Config.Events (a client-go tools/events recorder) each roll records a Normal Event
+// (EventReasonRolled) on the workload, so that `kubectl describe deployment` says which Secrets
+// and keys changed (names, never values); Config.OnRoll receives a Roll for every roll, for
+// metrics. Leader election, Events and the hook take the same fields, defaults and validation
+// as propagate.ControllerConfig.
+//
 // # What rolls
 //
 // Only data the template reads counts: updating a key no container reads (a comment, a key

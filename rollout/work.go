@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -44,6 +45,7 @@ type run struct {
 	users    map[types.NamespacedName]map[workload]bool // workloads naming each Secret
 	watches  map[types.NamespacedName]*secretWatch      // one per named Secret
 	baseline map[workload]string                        // hash seen first, for templates never stamped
+	changes  map[workload]map[string]*change            // what changed in its Secrets since it last rolled
 }
 
 // secretWatch is the watch of one Secret: a LIST and WATCH with fieldSelector metadata.name.
@@ -63,6 +65,7 @@ func (c *Controller) work(ctx context.Context) error {
 		users:    map[types.NamespacedName]map[workload]bool{},
 		watches:  map[types.NamespacedName]*secretWatch{},
 		baseline: map[workload]string{},
+		changes:  map[workload]map[string]*change{},
 	}
 	defer r.watching.Wait()
 	defer r.stopWatches()
@@ -145,6 +148,7 @@ func (r *run) workloadDeleted(obj any) {
 	r.mu.Lock()
 	r.unindex(w)
 	delete(r.baseline, w)
+	delete(r.changes, w)
 	r.stopUnused()
 	r.mu.Unlock()
 }
@@ -195,18 +199,31 @@ func (r *run) watch(n types.NamespacedName) *secretWatch {
 			return secrets.Watch(ctx, o)
 		},
 	}
-	changed := func(obj any) {
-		if s, ok := secretOf(obj); ok && s.Name == n.Name {
-			r.secretChanged(n)
+	// changed looks at the Secret's users, telling them what changed from old to obj (nil
+	// for a Secret listed when the watch started: nothing is known to have changed).
+	changed := func(old, obj any, known bool) {
+		s, ok := secretOf(obj)
+		if !ok || s.Name != n.Name {
+			return
 		}
+		var diff *change
+		if known {
+			before, _ := secretOf(old)
+			diff = secretDiff(before, s)
+		}
+		r.secretChanged(n, diff)
 	}
 	store, ctrl := cache.NewInformerWithOptions(cache.InformerOptions{
 		ListerWatcher: cache.ToListWatcherWithWatchListSemantics(lw, r.c.client), // as generated informers do
 		ObjectType:    &corev1.Secret{},
-		Handler: cache.ResourceEventHandlerFuncs{
-			AddFunc:    changed,
-			UpdateFunc: func(old, obj any) { changed(obj) },
-			DeleteFunc: changed,
+		Handler: cache.ResourceEventHandlerDetailedFuncs{
+			AddFunc:    func(obj any, initial bool) { changed(nil, obj, !initial) },
+			UpdateFunc: func(old, obj any) { changed(old, obj, true) },
+			DeleteFunc: func(obj any) {
+				if s, ok := secretOf(obj); ok && s.Name == n.Name {
+					r.secretChanged(n, secretDiff(s, nil))
+				}
+			},
 		},
 		Transform: dropManagedFields,
 	})
@@ -215,12 +232,24 @@ func (r *run) watch(n types.NamespacedName) *secretWatch {
 	return &secretWatch{store: store, synced: ctrl.HasSynced, stop: stop}
 }
 
-// secretChanged looks at every workload naming n after the debounce.
-func (r *run) secretChanged(n types.NamespacedName) {
+// secretChanged notes diff (nil: nothing known) for every workload naming n and looks at each
+// after the debounce.
+func (r *run) secretChanged(n types.NamespacedName, diff *change) {
 	r.mu.Lock()
 	ws := make([]workload, 0, len(r.users[n]))
 	for w := range r.users[n] {
 		ws = append(ws, w)
+		if diff == nil {
+			continue
+		}
+		if r.changes[w] == nil {
+			r.changes[w] = map[string]*change{}
+		}
+		if c := r.changes[w][n.Name]; c != nil {
+			c.merge(diff)
+		} else {
+			r.changes[w][n.Name] = &change{keys: maps.Clone(diff.keys), recreated: diff.recreated, deleted: diff.deleted, created: diff.created}
+		}
 	}
 	r.mu.Unlock()
 	for _, w := range ws {
@@ -281,12 +310,17 @@ func (r *run) reconcile(w workload) error {
 	if !r.c.cfg.Selector.Matches(labels.Set(lbls)) {
 		return nil // not opted in (the informer's selector says so too)
 	}
+	// What changed since the last look goes with this roll; put back when the look does not
+	// finish.
+	changes := r.takeChanges(w)
 	h, err := inject.SecretsHash(getter{r, w.Namespace}, inject.Uses(&t.Spec))
 	switch {
 	case errors.Is(err, errNotSynced):
+		r.putBackChanges(w, changes)
 		return err
 	case err != nil:
 		// A required Secret or key is gone: new pods would not start, so the running ones stay.
+		r.putBackChanges(w, changes)
 		log.Info("not rolling: what the template consumes cannot be read", "reason", err.Error())
 		return nil
 	}
@@ -321,14 +355,54 @@ func (r *run) reconcile(w workload) error {
 	if apierrors.IsNotFound(err) {
 		return nil // deleted meanwhile
 	}
+	roll := Roll{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name, Secrets: secretChanges(changes), Err: err}
+	if hook := r.c.cfg.OnRoll; hook != nil {
+		hook(r.ctx, roll)
+	}
 	if err != nil {
+		r.putBackChanges(w, changes)
 		return err
 	}
 	r.mu.Lock()
 	delete(r.baseline, w)
 	r.mu.Unlock()
-	log.Info("rolling: a Secret it consumes changed", "secrets", secretNames(r.usesOf(w)))
+	if o, ok := obj.(runtime.Object); ok {
+		r.rollEvent(o, roll.Secrets)
+	}
+	log.Info("rolling: a Secret it consumes changed", "secrets", secretNames(r.usesOf(w)), "changed", rollNote(roll.Secrets))
 	return nil
+}
+
+// takeChanges returns and forgets what changed in w's Secrets.
+func (r *run) takeChanges(w workload) map[string]*change {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.changes[w]
+	delete(r.changes, w)
+	return c
+}
+
+// putBackChanges adds changes taken from w back to what changed since.
+func (r *run) putBackChanges(w workload, changes map[string]*change) {
+	if len(changes) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.uses[w]; !ok {
+		return // deleted meanwhile
+	}
+	if r.changes[w] == nil {
+		r.changes[w] = changes
+		return
+	}
+	for name, c := range changes {
+		if cur := r.changes[w][name]; cur != nil {
+			cur.merge(c)
+		} else {
+			r.changes[w][name] = c
+		}
+	}
 }
 
 func (r *run) usesOf(w workload) []types.NamespacedName {

@@ -31,8 +31,8 @@ func (x Extras) Validate(fldPath *field.Path) field.ErrorList {
 	for i := range x.Env {
 		e := &x.Env[i]
 		dup := repeated(&envs, x.Env, i, func(e *corev1.EnvVar) string { return e.Name })
-		if msgs := validation.IsRelaxedEnvVarName(e.Name); len(msgs) > 0 {
-			errs = append(errs, invalidEach(msgs, e.Name, at("env", i), "name")...)
+		if msg := validation.RelaxedEnvVarNameProblem(e.Name); msg != "" {
+			errs = append(errs, field.Invalid(at("env", i).Child("name"), e.Name, msg))
 		}
 		if e.Name != "" && dup {
 			errs = append(errs, field.Duplicate(at("env", i).Child("name"), e.Name))
@@ -119,7 +119,7 @@ func repeated[T any](s *seenNames, list []T, i int, name func(*T) string) bool {
 	return ok
 }
 
-func validLabel(name string) bool { return name != "" && len(validation.IsDNS1123Label(name)) == 0 }
+func validLabel(name string) bool { return name != "" && validation.DNS1123LabelProblem(name) == "" }
 
 // validateLabel checks a name that must be a DNS-1123 label; what says what is expected
 // when it is empty.
@@ -127,7 +127,7 @@ func validateLabel(name string, parent *field.Path, child, what string) field.Er
 	if name == "" {
 		return field.ErrorList{field.Required(parent.Child(child), what)}
 	}
-	return invalidEach(validation.IsDNS1123Label(name), name, parent, child)
+	return invalidName(validation.DNS1123LabelProblem(name), name, parent, child)
 }
 
 // volumeTypes counts the volume types s sets (the API server allows one; none is read as an

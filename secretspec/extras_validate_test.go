@@ -12,9 +12,9 @@ import (
 )
 
 func TestExtrasValidate(t *testing.T) {
-	// The messages of the name checks Validate uses (apimachinery's, led by what was wrong).
-	labelMsg := validation.IsDNS1123Label("Bad_Name")[0]
-	relaxedMsg := validation.IsRelaxedEnvVarName("A=B")[0]
+	// The messages of the worded name checks Validate uses.
+	labelMsg := validation.DNS1123LabelProblem("Bad_Name")
+	relaxedMsg := validation.RelaxedEnvVarNameProblem("A=B")
 	emptyDir := func(name string) corev1.Volume {
 		return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}
 	}

@@ -155,29 +155,24 @@ func validateSecretName(name string, parent *field.Path, child string) field.Err
 	if name == "" {
 		return field.ErrorList{field.Required(parent.Child(child), "the name of a Secret in the pod's namespace")}
 	}
-	return invalidEach(validation.IsDNS1123Subdomain(name), name, parent, child)
+	return invalidName(validation.DNS1123SubdomainProblem(name), name, parent, child)
 }
 
 func validateKey(key string, parent *field.Path, child string) field.ErrorList {
-	return invalidEach(validation.IsConfigMapKey(key), key, parent, child)
+	return invalidName(validation.ConfigMapKeyProblem(key), key, parent, child)
 }
 
 func validateEnvVarName(name string, parent *field.Path, child string) field.ErrorList {
-	return invalidEach(validation.IsRelaxedEnvVarName(name), name, parent, child)
+	return invalidName(validation.RelaxedEnvVarNameProblem(name), name, parent, child)
 }
 
-// invalidEach turns each message of a name check into an Invalid error at
-// parent.child; no messages, no errors (and no allocation).
-func invalidEach(msgs []string, value string, parent *field.Path, child string) field.ErrorList {
-	if len(msgs) == 0 {
+// invalidName turns the message of a worded name check (internal/validation's …Problem) into
+// one Invalid error at parent.child; no message, no error (and no allocation).
+func invalidName(msg, value string, parent *field.Path, child string) field.ErrorList {
+	if msg == "" {
 		return nil
 	}
-	p := parent.Child(child)
-	errs := make(field.ErrorList, 0, len(msgs))
-	for _, msg := range msgs {
-		errs = append(errs, field.Invalid(p, value, msg))
-	}
-	return errs
+	return field.ErrorList{field.Invalid(parent.Child(child), value, msg)}
 }
 
 func validateMountPath(mp string, parent *field.Path, child string) field.ErrorList {
@@ -220,8 +215,8 @@ func validateItems(items []corev1.KeyToPath, parent *field.Path) field.ErrorList
 		ip := func(child string) *field.Path { return parent.Child("items").Index(i).Child(child) }
 		if it.Key == "" {
 			errs = append(errs, field.Required(ip("key"), "the Secret key to write to the file"))
-		} else if msgs := validation.IsConfigMapKey(it.Key); len(msgs) > 0 {
-			errs = append(errs, invalidEach(msgs, it.Key, parent.Child("items").Index(i), "key")...)
+		} else if msg := validation.ConfigMapKeyProblem(it.Key); msg != "" {
+			errs = append(errs, field.Invalid(ip("key"), it.Key, msg))
 		}
 		pathOK := validItemPath(it.Path)
 		if !pathOK {
@@ -403,11 +398,8 @@ func validateContainers(names []string, parent *field.Path, child string) field.
 			errs = append(errs, field.Required(parent.Child(child).Index(i), "a container name"))
 			continue
 		}
-		if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
-			cp := parent.Child(child).Index(i)
-			for _, msg := range msgs {
-				errs = append(errs, field.Invalid(cp, name, msg))
-			}
+		if msg := validation.DNS1123LabelProblem(name); msg != "" {
+			errs = append(errs, field.Invalid(parent.Child(child).Index(i), name, msg))
 		}
 		var dup bool
 		if seen != nil {

@@ -6,16 +6,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/podsecrets/podsecrets/internal/validation"
 	corev1 "k8s.io/api/core/v1"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 func TestValidate(t *testing.T) {
-	subdomainMsg := k8svalidation.IsDNS1123Subdomain("Bad_Name")[0]
-	labelMsg := k8svalidation.IsDNS1123Label("Main")[0]
-	keyMsg := k8svalidation.IsConfigMapKey("a/b")[0]
-	relaxedMsg := k8svalidation.IsRelaxedEnvVarName("A=B")[0]
 	env := Ref{As: Env, Secret: "db", Key: "password", EnvVar: "DB_PASSWORD"}
 	envFrom := Ref{As: EnvFrom, Secret: "app-config"}
 	mount := Ref{As: Mount, Secret: "tls", MountPath: "/etc/tls"}
@@ -62,22 +58,22 @@ func TestValidate(t *testing.T) {
 		}},
 		{"unknown delivery keeps field checks", Ref{As: "file", Secret: "s", Key: "a/b"}, []string{
 			`refs[2].as: Unsupported value: "file": supported values: "env", "envFrom", "mount", "pull", "gitSSH"`,
-			`refs[2].key: Invalid value: "a/b": must not contain "/" at byte 1: ` + keyMsg,
+			`refs[2].key: Invalid value: "a/b": must not contain "/" at byte 1; ` + validation.KeyRule,
 		}},
 		{"secret name", with(pull, func(r *Ref) { r.Secret = "Bad_Name" }), []string{
-			`refs[2].secret: Invalid value: "Bad_Name": must be lower case ("B" at byte 0): ` + subdomainMsg,
+			`refs[2].secret: Invalid value: "Bad_Name": must be lower case ("B" at byte 0); ` + validation.SubdomainRule,
 		}},
 		{"secret name too long", with(pull, func(r *Ref) { r.Secret = strings.Repeat("a", 254) }), []string{
-			`refs[2].secret: Invalid value: "` + strings.Repeat("a", 254) + `": must be no more than 253 characters`,
+			`refs[2].secret: Invalid value: "` + strings.Repeat("a", 254) + `": must be at most 253 characters, not 254; ` + validation.SubdomainRule,
 		}},
 		{"key", with(env, func(r *Ref) { r.Key = "..secret" }), []string{
-			`refs[2].key: Invalid value: "..secret": must not start with '..'`,
+			`refs[2].key: Invalid value: "..secret": must not start with ".."; ` + validation.KeyRule,
 		}},
 		{"env var name", with(env, func(r *Ref) { r.EnvVar = "A=B" }), []string{
-			`refs[2].envVar: Invalid value: "A=B": must not contain "=" at byte 1: ` + relaxedMsg,
+			`refs[2].envVar: Invalid value: "A=B": must not contain "=" at byte 1; ` + validation.RelaxedEnvVarNameRule,
 		}},
 		{"prefix", with(envFrom, func(r *Ref) { r.Prefix = "APP\t" }), []string{
-			`refs[2].prefix: Invalid value: "APP\t": must not contain "\t" at byte 3: ` + relaxedMsg,
+			`refs[2].prefix: Invalid value: "APP\t": must not contain "\t" at byte 3; ` + validation.RelaxedEnvVarNameRule,
 		}},
 		{"mount path relative", with(mount, func(r *Ref) { r.MountPath = "etc/tls" }), []string{
 			`refs[2].mountPath: Invalid value: "etc/tls": must be an absolute path`,
@@ -113,7 +109,7 @@ func TestValidate(t *testing.T) {
 			}
 		}), []string{
 			`refs[2].items[0].key: Required value: the Secret key to write to the file`,
-			`refs[2].items[1].key: Invalid value: "a/b": must not contain "/" at byte 1: ` + keyMsg,
+			`refs[2].items[1].key: Invalid value: "a/b": must not contain "/" at byte 1; ` + validation.KeyRule,
 			`refs[2].items[1].path: Required value: the file's path relative to the mount path`,
 			`refs[2].items[2].path: Invalid value: "/abs": must be a relative path`,
 			`refs[2].items[3].path: Invalid value: "x/../y": must not contain '..'`,
@@ -168,7 +164,7 @@ func TestValidate(t *testing.T) {
 		}},
 		{"containers", with(env, func(r *Ref) { r.Containers = []string{"main", "", "Main", "main"} }), []string{
 			`refs[2].containers[1]: Required value: a container name`,
-			`refs[2].containers[2]: Invalid value: "Main": must be lower case ("M" at byte 0): ` + labelMsg,
+			`refs[2].containers[2]: Invalid value: "Main": must be lower case ("M" at byte 0); ` + validation.LabelRule,
 			`refs[2].containers[3]: Duplicate value: "main"`,
 		}},
 		{"containers empty list", with(env, func(r *Ref) { r.Containers = []string{} }), []string{

@@ -46,7 +46,7 @@ func TestCheckSecrets(t *testing.T) {
 		t.Fatalf("allowed %v, decisions %+v; want a patched admission", resp.Allowed, decisions)
 	}
 	joined := strings.Join(resp.Warnings, "\n")
-	if len(resp.Warnings) != 1 || !strings.Contains(joined, `annotation flyte.secrets/s1 (group "aws", key "secret-key")`) || !strings.Contains(joined, "secret-key") {
+	if len(resp.Warnings) != 1 || !strings.Contains(joined, `flyte.secrets/s1.items[0].key`) || !strings.Contains(joined, "secret-key") {
 		t.Errorf("warnings %q, want one naming flyte.secrets/s1's missing key", resp.Warnings)
 	}
 	if strings.Contains(joined, "AKIA-value") {

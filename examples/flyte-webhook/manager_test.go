@@ -184,7 +184,7 @@ func TestPlanErrorsNameAnnotations(t *testing.T) {
 	var body bytes.Buffer
 	_, _ = body.ReadFrom(res.Body)
 	resp := decodeResponse(t, body.Bytes())
-	if resp.Allowed || resp.Result == nil || !strings.Contains(resp.Result.Message, "annotation flyte.secrets/s7 (mount_requirement): Invalid value") || strings.Contains(resp.Result.Message, "secrets[") {
+	if resp.Allowed || resp.Result == nil || !strings.Contains(resp.Result.Message, "flyte.secrets/s7.mount_requirement: Invalid value") || strings.Contains(resp.Result.Message, "secrets[") {
 		t.Errorf("allowed %v, result %+v; want a denial naming annotation flyte.secrets/s7", resp.Allowed, resp.Result)
 	}
 }

@@ -50,37 +50,6 @@ func requestKeys(annotations map[string]string) []string {
 	return keys
 }
 
-// nameRequests replaces every "secrets[i]" in text (flyte.Plan's place of request i) by the
-// annotation that holds request i, its field in parentheses, keys being the pod's request annotations in the order
-// flyte.DecodeAnnotations returns their requests.
-func nameRequests(text string, keys []string) string {
-	var b strings.Builder
-	for {
-		at := strings.Index(text, "secrets[")
-		if at < 0 {
-			break
-		}
-		b.WriteString(text[:at])
-		rest := text[at+len("secrets["):]
-		end := strings.IndexByte(rest, ']')
-		i, err := strconv.Atoi(rest[:max(end, 0)])
-		if end < 0 || err != nil || i < 0 || i >= len(keys) {
-			b.WriteString("secrets[")
-			text = rest
-			continue
-		}
-		b.WriteString("annotation " + keys[i])
-		text = rest[end+1:]
-		// "secrets[1].mount_requirement: …" -> "annotation flyte.secrets/s1 (mount_requirement): …"
-		if f, after, ok := strings.Cut(text, ":"); ok && strings.HasPrefix(f, ".") && !strings.ContainsAny(f, " \t") {
-			b.WriteString(" (" + f[1:] + ")")
-			text = ":" + after
-		}
-	}
-	b.WriteString(text)
-	return b.String()
-}
-
 // readsKey reports whether r reads key of its Secret (every key when it names none).
 func readsKey(r *secretspec.Ref, key string) bool {
 	if r.Key == key {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/podsecrets/podsecrets/examples/internal/cli"
 	"github.com/podsecrets/podsecrets/inject"
@@ -28,24 +27,6 @@ import (
 
 // shutdownGrace is how long requests in flight may take once shutdown starts.
 const shutdownGrace = 20 * time.Second
-
-// flyteRefs is the webhook's admission.RefsFunc for cfg: what the secrets a pod's Flyte
-// annotations request need under cfg's manager (flyte.Plan), the pod's own annotations
-// winning over the Vault manager's (flyte.KeepPodAnnotations). Errors name the pod's
-// annotation, not the position of the request.
-func flyteRefs(cfg flyte.Config) admission.RefsFunc {
-	return func(_ context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
-		secrets, err := flyte.DecodeAnnotations(pod.Annotations)
-		if err != nil {
-			return nil, secretspec.Extras{}, err
-		}
-		refs, x, err := flyte.Plan(secrets, cfg)
-		if err != nil {
-			return nil, secretspec.Extras{}, errors.New(nameRequests(err.Error(), requestKeys(pod.Annotations)))
-		}
-		return refs, flyte.KeepPodAnnotations(x, pod.Annotations), nil
-	}
-}
 
 // loadConfig is the Flyte webhook configuration serve runs with: path's (a flytepropeller
 // configuration file, or its webhook section), else Flyte's defaults; its global secrets
@@ -101,7 +82,7 @@ func parsePolicies(conflict, forbidden string) (inject.ConflictPolicy, admission
 // needs before it is admitted.
 func newWebhook(cfg flyte.Config, policy inject.ConflictPolicy, m *metrics, secrets func(ctx context.Context, namespace string) secretspec.SecretGetter, forbidden admission.ForbiddenPolicy) *admission.Webhook {
 	return &admission.Webhook{
-		Refs:       flyteRefs(cfg),
+		Refs:       flyte.PodRefs(cfg), // refs and problems named by the pod's annotations
 		Options:    []inject.Option{inject.WithConflictPolicy(policy)},
 		Origin:     flyteOrigin,
 		Secrets:    secrets,

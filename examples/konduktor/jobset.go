@@ -1,73 +1,57 @@
 package main
 
 import (
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/podsecrets/podsecrets/examples/internal/cli"
-	"github.com/podsecrets/podsecrets/inject"
-	"github.com/podsecrets/podsecrets/secretspec"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // kinds inject --kind prints.
-const kindPod, kindJobSet = "pod", "jobset"
+const kindPod, kindJob, kindJobSet = "pod", "job", "jobset"
 
-// jobSet is the JobSet `konduktor launch` submits for a task of nodes nodes, one pod each, as
-// an unstructured object (no JobSet Go types needed), with the refs wired into its pod
-// template by inject.ApplyObject.
-func jobSet(pod *corev1.Pod, nodes int, refs []secretspec.Ref, opts ...inject.Option) (*unstructured.Unstructured, error) {
-	if nodes < 1 {
-		return nil, cli.Usagef("inject: --num-nodes %d: want at least 1", nodes)
+// indexedJob is the Job of Konduktor's one replicated job: nodes pods, one per node, each
+// told its rank by the completion index.
+func indexedJob(pod *corev1.Pod, nodes int) *batchv1.Job {
+	n := int32(nodes)
+	zero := int32(0)
+	mode := batchv1.IndexedCompletion
+	return &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: pod.Name, Namespace: pod.Namespace, Labels: pod.Labels},
+		Spec: batchv1.JobSpec{
+			Parallelism:    &n,
+			Completions:    &n,
+			BackoffLimit:   &zero,
+			CompletionMode: &mode,
+			Template:       corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: pod.Labels}, Spec: pod.Spec},
+		},
 	}
-	c := pod.Spec.Containers[0]
-	env := make([]any, 0, len(c.Env))
-	for _, e := range c.Env {
-		env = append(env, map[string]any{"name": e.Name, "value": e.Value})
+}
+
+// jobSet is the JobSet `konduktor launch` submits for a task of nodes nodes, as an unstructured
+// object (no JobSet Go types needed): one replicated job, the Indexed Job above.
+func jobSet(pod *corev1.Pod, nodes int) (*unstructured.Unstructured, error) {
+	job, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&indexedJob(pod, nodes).Spec)
+	if err != nil {
+		return nil, err
 	}
-	command := make([]any, 0, len(c.Command))
-	for _, a := range c.Command {
-		command = append(command, a)
+	labels := make(map[string]any, len(pod.Labels))
+	for k, v := range pod.Labels {
+		labels[k] = v
 	}
-	container := map[string]any{"name": c.Name, "image": c.Image, "command": command}
-	if len(env) > 0 {
-		container["env"] = env
-	}
-	labels := func() map[string]any { // a map of its own for each place
-		m := map[string]any{}
-		for k, v := range pod.Labels {
-			m[k] = v
-		}
-		return m
-	}
-	n := int64(nodes)
-	js := &unstructured.Unstructured{Object: map[string]any{
+	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "jobset.x-k8s.io/v1alpha2",
 		"kind":       "JobSet",
-		"metadata":   map[string]any{"name": pod.Name, "namespace": pod.Namespace, "labels": labels()},
+		"metadata":   map[string]any{"name": pod.Name, "namespace": pod.Namespace, "labels": labels},
 		"spec": map[string]any{
 			"failurePolicy": map[string]any{"maxRestarts": int64(0)},
 			"replicatedJobs": []any{map[string]any{
 				"name":     "workers",
 				"replicas": int64(1),
-				"template": map[string]any{"spec": map[string]any{
-					"parallelism":    n,
-					"completions":    n,
-					"backoffLimit":   int64(0),
-					"completionMode": "Indexed",
-					"template": map[string]any{
-						"metadata": map[string]any{"labels": labels()},
-						"spec": map[string]any{
-							"restartPolicy": string(pod.Spec.RestartPolicy),
-							"containers":    []any{container},
-						},
-					},
-				}},
+				"template": map[string]any{"spec": job},
 			}},
 		},
-	}}
-	out, err := inject.ApplyObject(js, refs, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out.(*unstructured.Unstructured), nil
+	}}, nil
 }

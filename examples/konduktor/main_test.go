@@ -19,12 +19,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// runAs runs one command line as a user (through $USER) against client.
+// runAs runs one command line as a user (through $USER) against client; $HOME is testdata.
 func runAs(ctx context.Context, client kubernetes.Interface, user string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string {
-		if k == "USER" {
+		switch k {
+		case "USER":
 			return user
+		case "HOME":
+			return "testdata"
 		}
 		return ""
 	}
@@ -32,11 +35,12 @@ func runAs(ctx context.Context, client kubernetes.Interface, user string, args .
 	return out.String(), err
 }
 
-// TestSession runs the seed's commands for two users against one in-memory cluster:
-// every kind and source, a merge, both listings, a delete, and the injected workload.
+// TestSession runs the commands of Konduktor's secrets page for two users against one
+// in-memory cluster: every kind and source, a merge, both listings, a delete, and the
+// injected workload.
 func TestSession(t *testing.T) {
 	ctx := context.Background()
-	client := fake.NewClientset()
+	client := fake.NewClientset(kindless("konduktor-ssh-keys-alice", "alice"))
 	var transcript strings.Builder
 	step := func(user string, args ...string) {
 		t.Helper()
@@ -51,7 +55,7 @@ func TestSession(t *testing.T) {
 	step("alice", "secret", "create", "--kind=default", "--inline", "FOO=bar", "my-default-inline")
 	step("alice", "secret", "create", "--kind=env", "--inline", "FOO=bar", "my-env-name")
 	step("alice", "secret", "create", "--kind=env", "--inline", "BAR=baz", "my-env-name")
-	step("alice", "secret", "create", "--kind=git-ssh", "--from-file=testdata/id_ed25519", "my-ssh-name")
+	step("alice", "secret", "create", "--kind=git-ssh", "--from-file=~/id_ed25519", "my-ssh-name")
 	step("bob", "secret", "create", "--kind=env", "--inline", "FOO=bobs", "my-env-name")
 	step("alice", "secret", "list")
 	step("alice", "secret", "list", "--all-users")
@@ -67,6 +71,9 @@ func TestSession(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	ctx := context.Background()
+	dirs := t.TempDir()
+	writeTree(t, dirs, map[string]string{"only-ds-store/.DS_Store": "x", "only-ds-store/empty/.DS_Store": "x"})
+	mkdirs(t, dirs, "empty/sub/subsub")
 	for _, tc := range []struct {
 		name  string
 		user  string
@@ -76,16 +83,33 @@ func TestErrors(t *testing.T) {
 	}{
 		{"owner not a label", "Alice.Smith", []string{"secret", "list"}, true, `owner "Alice.Smith" from $USER is not a DNS-1123 label`},
 		{"no owner", "", []string{"secret", "list"}, true, "no owner"},
-		{"two sources", "alice", []string{"secret", "create", "--inline", "A=b", "--from-file", "x", "s"}, true, "exactly one of"},
-		{"no source", "alice", []string{"secret", "create", "s"}, true, "exactly one of"},
-		{"env from file", "alice", []string{"secret", "create", "--kind=env", "--from-file", "testdata/id_ed25519", "s"}, true, "--inline only"},
-		{"git-ssh inline", "alice", []string{"secret", "create", "--kind=git-ssh", "--inline", "A=b", "s"}, true, "--from-file only"},
-		{"unknown kind", "alice", []string{"secret", "create", "--kind=vault", "--inline", "A=b", "s"}, true, "--kind must be"},
-		{"inline without =", "alice", []string{"secret", "create", "--inline", "Ab", "s"}, true, "--inline #1"},
-		{"bad basename", "alice", []string{"secret", "create", "--inline", "A=b", "Bad_Name"}, true, "Bad_Name"},
-		{"bad key", "alice", []string{"secret", "create", "--inline", "a b=c", "s"}, false, "a b"},
-		{"delete missing", "alice", []string{"secret", "delete", "nope"}, false, "alice has no secret nope"},
-		{"inject no file", "alice", []string{"inject"}, true, "want -f workload.yaml"},
+		{"two sources", "alice", []string{"secret", "create", "--inline", "A=b", "--from-file", "x", "s"}, true,
+			"secret create: give exactly one of --from-file, --from-directory and --inline (got 2)"},
+		{"no source", "alice", []string{"secret", "create", "s"}, true, "give exactly one of --from-file, --from-directory and --inline (got 0)"},
+		{"env from a file", "alice", []string{"secret", "create", "--kind=env", "--from-file", "testdata/id_ed25519", "s"}, true,
+			"secret create: --kind env takes --inline (not --from-file or --from-directory)"},
+		{"git-ssh inline", "alice", []string{"secret", "create", "--kind=git-ssh", "--inline", "A=b", "s"}, true,
+			"secret create: --kind git-ssh takes --from-file (not --from-directory or --inline)"},
+		{"git-ssh from a directory", "alice", []string{"secret", "create", "--kind=git-ssh", "--from-directory", "testdata/secrets", "s"}, true,
+			"--kind git-ssh takes --from-file"},
+		{"unknown kind", "alice", []string{"secret", "create", "--kind=vault", "--inline", "A=b", "s"}, true, `--kind must be default, env or git-ssh, not "vault"`},
+		{"inline without =", "alice", []string{"secret", "create", "--inline", "Ab", "s"}, true, "secret create: --inline #1 is not KEY=VALUE (no '=')"},
+		{"name with a dot", "alice", []string{"secret", "create", "--inline", "A=b", "my.secret"}, true, `secret create: secret name "my.secret" is invalid: must not contain dots`},
+		{"name with upper case", "alice", []string{"secret", "create", "--inline", "A=b", "Bad-Name"}, true, `secret name "Bad-Name" is invalid: must be lower case ("B" at byte 0)`},
+		{"name with underscore", "alice", []string{"secret", "create", "--inline", "A=b", "my_secret"}, true, `secret name "my_secret" is invalid: must not contain "_" at byte 2`},
+		{"name ending in -", "alice", []string{"secret", "create", "--inline", "A=b", "s-"}, true, `must end with a letter or digit, not "-" at byte 1`},
+		{"two names", "alice", []string{"secret", "create", "--inline", "A=b", "s", "t"}, true, "want exactly one secret name, got 2"},
+		{"invalid key", "alice", []string{"secret", "create", "--inline", "a b=c", "s"}, false, `invalid key: must not contain " " at byte 1`},
+		{"empty directory", "alice", []string{"secret", "create", "--from-directory", filepath.Join(dirs, "empty"), "s"}, true,
+			`--from-directory "` + filepath.Join(dirs, "empty") + `" is empty: it holds no file to store (empty folders and .DS_Store files do not count)`},
+		{"directory of .DS_Store files", "alice", []string{"secret", "create", "--from-directory", filepath.Join(dirs, "only-ds-store"), "s"}, true, "is empty"},
+		{"directory that is a file", "alice", []string{"secret", "create", "--from-directory", "testdata/id_ed25519", "s"}, true, `--from-directory "testdata/id_ed25519": not a directory`},
+		{"missing directory", "alice", []string{"secret", "create", "--from-directory", "testdata/nope", "s"}, true, "no such file or directory"},
+		{"file that is a directory", "alice", []string{"secret", "create", "--from-file", "testdata/secrets", "s"}, false, "is a directory"},
+		{"missing file", "alice", []string{"secret", "create", "--from-file", "testdata/nope", "s"}, false, "no such file or directory"},
+		{"delete missing", "alice", []string{"secret", "delete", "nope"}, false, "secret delete: alice has no secret named nope in namespace default"},
+		{"inject no file", "alice", []string{"inject"}, true, "inject: want -f task.yaml and no arguments"},
+		{"inject bad --env", "alice", []string{"inject", "-f", "testdata/workload.yaml", "--env", "X"}, true, "inject: --env #1 is not KEY=VALUE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := runAs(ctx, fake.NewClientset(), tc.user, tc.args...)
@@ -97,38 +121,5 @@ func TestErrors(t *testing.T) {
 				t.Errorf("usage error = %v, want %v", got, tc.usage)
 			}
 		})
-	}
-}
-
-// TestOwnership checks that a user cannot delete, merge into or see another's secret,
-// and has at most one git-ssh secret.
-func TestOwnership(t *testing.T) {
-	ctx := context.Background()
-	client := fake.NewClientset()
-	mustRun := func(user string, args ...string) string {
-		t.Helper()
-		out, err := runAs(ctx, client, user, args...)
-		if err != nil {
-			t.Fatalf("%v: %v", args, err)
-		}
-		return out
-	}
-	mustRun("bob", "secret", "create", "--inline", "TOKEN=x", "shared")
-	mustRun("alice", "secret", "create", "--kind=git-ssh", "--from-file=testdata/id_ed25519", "key-one")
-
-	if _, err := runAs(ctx, client, "alice", "secret", "delete", "shared"); err == nil {
-		t.Error("alice deleted bob's secret")
-	}
-	if out := mustRun("alice", "secret", "list"); strings.Contains(out, "shared") {
-		t.Errorf("alice's list shows bob's secret:\n%s", out)
-	}
-	if _, err := runAs(ctx, client, "alice", "secret", "create", "--kind=git-ssh", "--from-file=testdata/id_ed25519", "key-two"); err == nil || !strings.Contains(err.Error(), "at most one") {
-		t.Errorf("second git-ssh secret: error = %v, want one saying at most one", err)
-	}
-	if _, err := runAs(ctx, client, "alice", "secret", "create", "--kind=env", "--inline", "A=b", "key-one"); err == nil || !strings.Contains(err.Error(), "delete it first") {
-		t.Errorf("changing the kind by merging: error = %v", err)
-	}
-	if _, err := client.CoreV1().Secrets("default").Get(ctx, "shared-bob", metav1.GetOptions{}); err != nil {
-		t.Errorf("bob's secret: %v", err)
 	}
 }

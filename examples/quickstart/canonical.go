@@ -26,7 +26,7 @@ func showCanonical(_ context.Context, w io.Writer) error {
 		}
 		refs = append(refs, r)
 	}
-	if err := showRefs(w, refs, nil); err != nil {
+	if err := showRefs(w, refs, secretspec.Extras{}); err != nil {
 		return err
 	}
 	_, err := secretspec.Parse("env:TOKEN=api")

@@ -40,10 +40,12 @@ func showKonduktor(_ context.Context, w io.Writer) error {
 		fmt.Fprintf(w, "         %-12s --kind=%-8s keys: %s\n", s.Name, k.kind, cli.Keys(s))
 		secrets = append(secrets, *s)
 	}
-	refs, plain, err := konduktor.Refs(secrets, konduktorOwner, "")
+	refs, extras, err := konduktor.Refs(secrets, konduktorOwner, "")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "owner  %s (konduktor.Refs reads only the owner's Secrets)\n", konduktorOwner)
-	return showRefs(w, refs, plain)
+	fmt.Fprintf(w, "owner  %s (konduktor.Refs reads only the owner's Secrets, for Konduktor's %s)\n", konduktorOwner, konduktor.MainContainer)
+	pod := smallPod()
+	pod.Spec.Containers[0].Name = konduktor.MainContainer
+	return showRefsOn(w, pod, refs, extras)
 }

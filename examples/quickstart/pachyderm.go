@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/podsecrets/podsecrets/secretspec"
 	"github.com/podsecrets/podsecrets/secretspec/pachyderm"
 )
 
@@ -32,5 +33,5 @@ func showPachyderm(_ context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "pipeline %q, image %s (pachyderm.ParsePipeline)\n", p.Name, p.Image)
-	return showRefs(w, p.Refs, p.Env)
+	return showRefs(w, p.Refs, secretspec.Extras{Env: p.Env})
 }

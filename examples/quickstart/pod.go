@@ -41,17 +41,25 @@ func intro(w io.Writer) error {
 	return nil
 }
 
-// showRefs prints the refs and plain variables a system gave, then applies them (the plain
-// variables with inject.WithEnv) to the small pod and prints the lines they add.
-func showRefs(w io.Writer, refs []secretspec.Ref, plain []corev1.EnvVar, opts ...inject.Option) error {
+// showRefs prints the refs (each with its Origin, where the system's input said it) and the
+// plain variables a system gave, then applies them (the Extras with inject.WithExtras) to the
+// small pod and prints the lines they add.
+func showRefs(w io.Writer, refs []secretspec.Ref, x secretspec.Extras, opts ...inject.Option) error {
+	return showRefsOn(w, smallPod(), refs, x, opts...)
+}
+
+// showRefsOn is showRefs on the pod before, for a system whose refs name its own container.
+func showRefsOn(w io.Writer, before *corev1.Pod, refs []secretspec.Ref, x secretspec.Extras, opts ...inject.Option) error {
 	for _, r := range refs {
 		fmt.Fprintf(w, "ref    %s\n", r)
+		if r.Origin != "" {
+			fmt.Fprintf(w, "         from %s\n", r.Origin)
+		}
 	}
-	for _, v := range plain {
+	for _, v := range x.Env {
 		fmt.Fprintf(w, "plain  %s=%s\n", v.Name, v.Value)
 	}
-	before := smallPod()
-	after, err := inject.ApplyPod(before, refs, append(opts, inject.WithEnv(plain...))...)
+	after, err := inject.ApplyPod(before, refs, append(opts, inject.WithExtras(x))...)
 	if err != nil {
 		return err
 	}

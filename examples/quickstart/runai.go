@@ -24,11 +24,11 @@ var runaiFlags = []string{"DB_USER=SECRET:db,username", "LOG_LEVEL=debug"}
 func showRunai(ctx context.Context, w io.Writer) error {
 	heading(w, "Run:ai: runai submit -e", "secretspec/runai")
 	fmt.Fprintf(w, "input  runai submit -i python:3.12 -e %s\n", strings.Join(runaiFlags, " -e "))
-	refs, plain, err := runai.ParseEnvs(runaiFlags)
+	refs, extras, err := runai.ParseEnvs(runaiFlags)
 	if err != nil {
 		return err
 	}
-	if err := showRefs(w, refs, plain); err != nil {
+	if err := showRefs(w, refs, extras); err != nil {
 		return err
 	}
 	return fanOut(ctx, w)

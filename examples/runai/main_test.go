@@ -59,7 +59,7 @@ func TestSubmitErrors(t *testing.T) {
 	}{
 		{"no image", []string{"submit", "--project", "a"}, true, "-i/--image is required"},
 		{"empty project", []string{"submit", "-p", "", "-i", "x"}, true, "-p/--project must not be empty"},
-		{"bad project", []string{"submit", "--project", "A_B", "--image", "x"}, true, "--project"},
+		{"bad project", []string{"submit", "--project", "A_B", "--image", "x"}, true, `project "A_B" gives namespace "runai-A_B"`},
 		{"bad secret ref", []string{"submit", "--project", "a", "--image", "x", "-e", "U=SECRET:s"}, false,
 			`1st -e flag ("U"): byte 10: secret reference has no key`},
 		{"same name twice", []string{"submit", "-i", "x", "-e", "A=1", "-e", "U=1", "-e", "U=SECRET:s,k"}, false,
@@ -81,9 +81,9 @@ func TestSubmitErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
 			}
-			// main prints "runai: " before the error: the error must not say it again.
-			if strings.Contains(err.Error(), "runai:") {
-				t.Errorf("error %q repeats the program's name", err)
+			// What main prints names the program (and secretspec/runai) once.
+			if msg := cli.Message("runai", err); !strings.HasPrefix(msg, "runai: ") || strings.Count(msg, "runai:") != 1 {
+				t.Errorf("main prints %q: want \"runai: \" once, at the start", msg)
 			}
 		})
 	}

@@ -20,7 +20,7 @@ type secretFlags struct {
 	clusterWide bool
 	dryRun      bool
 	watch       bool
-	restart     bool // --restart-on-rotation (rotation.go)
+	controller  controllerFlags // with --watch (controller.go)
 }
 
 // parseSecretFlags parses the flags of a secret command and returns the Secret's name.
@@ -32,7 +32,7 @@ func parseSecretFlags(env cli.Env, cmd string, args []string, withWatch bool) (s
 	fs.BoolVar(&f.dryRun, "dry-run", false, "report what would change, change nothing")
 	if withWatch {
 		fs.BoolVar(&f.watch, "watch", false, "after labelling, keep every cluster-wide Secret in sync until interrupted")
-		fs.BoolVar(&f.restart, "restart-on-rotation", false, restartFlagUsage)
+		f.controller.register(fs)
 	}
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
@@ -44,8 +44,11 @@ func parseSecretFlags(env cli.Env, cmd string, args []string, withWatch bool) (s
 	if !f.clusterWide {
 		return f, "", cli.Usagef("%s: only --cluster-wide secrets are supported; add --cluster-wide", cmd)
 	}
-	if f.restart && !f.watch {
+	if f.controller.restart && !f.watch {
 		return f, "", cli.Usagef("%s: --restart-on-rotation needs --watch", cmd)
+	}
+	if f.controller.leaderElect && !f.watch {
+		return f, "", cli.Usagef("%s: --leader-elect needs --watch", cmd)
 	}
 	if f.watch && f.dryRun {
 		return f, "", cli.Usagef("%s: --watch and --dry-run do not go together", cmd)
@@ -67,7 +70,7 @@ func secretSet(ctx context.Context, env cli.Env, args []string) error {
 		return err
 	}
 	if f.watch {
-		return withRestartOnRotation(ctx, env, client, f.restart, watch)
+		return runControllers(ctx, env, client, f.controller)
 	}
 	var opts []propagate.Option
 	if f.dryRun {
@@ -179,17 +182,29 @@ func printReport(env cli.Env, what string, report *propagate.Report, err error) 
 	return nil
 }
 
-// watch runs the Run:ai propagation controller until ctx ends.
-func watch(ctx context.Context, env cli.Env, client kubernetes.Interface) error {
-	ctrl, err := propagate.NewController(client, propagate.RunAIConfig())
+// secretWatch keeps every cluster-wide Secret in sync until interrupted: the copier a
+// Deployment runs in the cluster (deploy/), which labels nothing.
+func secretWatch(ctx context.Context, env cli.Env, args []string) error {
+	var cluster cli.ClusterFlags
+	var clusterWide bool
+	var f controllerFlags
+	fs := cli.NewFlagSet(env, "secret watch")
+	cluster.Register(fs)
+	fs.BoolVar(&clusterWide, "cluster-wide", false, "copy the Secrets of namespace runai labelled runai/cluster-wide=true into every runai-* namespace (required)")
+	f.register(fs)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "watching Secrets in %s labelled %s=%s; copying into %s until interrupted\n",
-		runai.ClusterWideNamespace, runai.ClusterWideLabel, runai.ClusterWideLabelValue, runai.ProjectNamespacePattern)
-	if err := ctrl.Run(ctx); err != nil && ctx.Err() == nil {
+	if len(pos) != 0 {
+		return cli.Usagef("secret watch: takes no Secret name (it watches every cluster-wide Secret), got %d", len(pos))
+	}
+	if !clusterWide {
+		return cli.Usagef("secret watch: only --cluster-wide secrets are supported; add --cluster-wide")
+	}
+	client, err := cluster.Client(env)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, "stopped")
-	return nil
+	return runControllers(ctx, env, client, f)
 }

@@ -39,9 +39,9 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 	}
 	namespace, err := runai.ProjectNamespace(project)
 	if err != nil {
-		return cli.Usagef("submit: --project: %v", err)
+		return cli.Usagef("%v", err) // "runai: project … gives namespace …"
 	}
-	refs, plain, err := runai.ParseEnvs(envs)
+	refs, extras, err := runai.ParseEnvs(envs)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func submit(ctx context.Context, env cli.Env, args []string) error {
 			Containers:    []corev1.Container{{Name: *name, Image: image, Command: command}},
 		},
 	}
-	out, err := workload(*kind, pod, refs, inject.WithEnv(plain...))
+	out, err := workload(*kind, pod, refs, inject.WithExtras(extras))
 	if err != nil {
 		return err
 	}

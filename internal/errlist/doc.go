@@ -13,4 +13,12 @@
 //	if errs := secretspec.ValidateRefs(refs, field.NewPath("refs")); len(errs) > 0 {
 //		return errlist.From(errs)
 //	}
+//
+// Every error a dialect package (secretspec/runai, flyte, pachyderm, konduktor) returns starts
+// with the package's name and a colon, once, at the outermost level: WithPrefix says it before
+// the List's message, and the problems inside do not repeat it:
+//
+//	runai: 2 problems:
+//		- 1st -e flag ("A"): byte 10: secret reference has no key: expected SECRET:<secret>,<key>
+//		- 2nd -e flag: byte 4: missing '=': expected NAME=VALUE or NAME=SECRET:<secret>,<key>
 package errlist

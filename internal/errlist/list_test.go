@@ -95,3 +95,41 @@ func ExampleFrom() {
 	//	- refs[0].key: Required value
 	//	- refs[2].mountPath: Invalid value: "rel": must be an absolute path
 }
+
+func TestWithPrefix(t *testing.T) {
+	a, b := errors.New("2nd -e flag: a"), errors.New("3rd -e flag: b")
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"one problem", WithPrefix("runai", a), "runai: 2nd -e flag: a"},
+		{"several", WithPrefix("runai", a, b), "runai: 2 problems:\n\t- 2nd -e flag: a\n\t- 3rd -e flag: b"},
+		{"a List flattened", WithPrefix("runai", New(a, b)), "runai: 2 problems:\n\t- 2nd -e flag: a\n\t- 3rd -e flag: b"},
+		{"the same prefix once", WithPrefix("flyte", WithPrefix("flyte", a), b), "flyte: 2 problems:\n\t- 2nd -e flag: a\n\t- 3rd -e flag: b"},
+		{"another prefix kept", WithPrefix("flyte", WithPrefix("runai", a)), "flyte: runai: 2nd -e flag: a"},
+		{"field errors", WithPrefix("flyte", From(field.ErrorList{field.Required(field.NewPath("secrets").Index(0).Child("key"), "")})),
+			"flyte: secrets[0].key: Required value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.err.Error()); diff != "" {
+				t.Errorf("Error() (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if err := WithPrefix("runai"); err != nil {
+		t.Errorf("WithPrefix without errors = %v, want nil", err)
+	}
+	if err := WithPrefix("runai", nil, New()); err != nil {
+		t.Errorf("WithPrefix of nils = %v, want nil", err)
+	}
+	err := WithPrefix("runai", a, io.EOF)
+	var agg utilerrors.Aggregate
+	if !errors.As(err, &agg) || len(agg.Errors()) != 2 || agg.Errors()[0] != a {
+		t.Errorf("not an Aggregate of its members: %#v", err)
+	}
+	if !errors.Is(err, io.EOF) {
+		t.Error("errors.Is(err, io.EOF) = false, want true")
+	}
+}

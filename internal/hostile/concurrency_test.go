@@ -131,8 +131,8 @@ func pureOps(t *testing.T) []pureOp {
 		{"secretspec.ValidateRefs", func() any { return secretspec.ValidateRefs(refs, field.NewPath("refs")) }},
 		{"secretspec.Ref.Validate", func() any { return refs[4].Validate(field.NewPath("ref")) }},
 		{"runai.ParseEnvs", func() any {
-			r, p, err := runai.ParseEnvs(flags)
-			return result3(r, p, err)
+			r, x, err := runai.ParseEnvs(flags)
+			return result3(r, x, err)
 		}},
 		{"runai.ParseEnv", func() any { return result3(runai.ParseEnv(flags[0])) }},
 		{"pachyderm.ParseTransform", func() any { return result(pachyderm.ParseTransform(transform)) }},

@@ -114,22 +114,45 @@ func dialectLeakCases() []leakCase {
 		{"flyte.DecodeAnnotations", "bad escape", true, annotations(map[string]string{"flyte.secrets/s0": fly(`group: "` + S + `\q"`)})},
 		{"flyte.DecodeAnnotations", "gap in numbering, other annotation holds value", false, annotations(map[string]string{"flyte.secrets/s1": fly(`group: "g"`), "token": S})},
 		{"flyte.DecodeAnnotations", "oversized", true, annotations(map[string]string{"flyte.secrets/s0": fly(`group: "g"`), "blob": strings.Repeat(S, 300<<10/len(S))})},
-		{"konduktor.Refs", "unknown kind", true, kon(konSecret("a-alice", "a", "weird", map[string]string{"k": S}))},
+		{"konduktor.Refs", "unknown kind skipped", false, kon(konSecret("a-alice", "a", "weird", map[string]string{"k": S}))},
+		{"konduktor.Refs", "no kind skipped", false, kon(konSecret("konduktor-ssh-keys-alice", "konduktor-ssh-keys-alice", "", map[string]string{"PRIVKEY": S}))},
 		{"konduktor.Refs", "env key not a variable name", true, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"1bad=name": S, "OK": S2}))},
-		{"konduktor.Refs", "env key set twice", true, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"K": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"K": S2}))},
-		{"konduktor.Refs", "two git-ssh", true, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"ssh-privatekey": S}), konSecret("b-alice", "b", konduktor.KindGitSSH, map[string]string{"ssh-privatekey": S2}))},
-		{"konduktor.Refs", "git-ssh without identifiable key", true, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"k1": S, "k2": S2}))},
+		{"konduktor.Refs", "env key set twice, later wins", false, kon(konSecret("a-alice", "a", konduktor.KindEnv, map[string]string{"K": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"K": S2}))},
+		{"konduktor.Refs", "two git-ssh, first wins", false, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"gitkey": S}), konSecret("b-alice", "b", konduktor.KindGitSSH, map[string]string{"gitkey": S2}))},
+		{"konduktor.Refs", "env GIT_SSH_COMMAND over git-ssh", false, kon(konSecret("a-alice", "a", konduktor.KindGitSSH, map[string]string{"gitkey": S}), konSecret("b-alice", "b", konduktor.KindEnv, map[string]string{"GIT_SSH_COMMAND": S2}))},
 		{"konduktor.Refs", "two defaults one basename", true, kon(konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S}), konSecret("c-alice", "a", konduktor.KindDefault, map[string]string{"k": S2}))},
 		{"konduktor.Refs", "bad tree annotation", true, func(t *testing.T, ctx context.Context) leakOut {
 			s := konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})
 			s.Annotations = map[string]string{encode.TreeAnnotation: `{"k":"/abs"}`}
 			return kon(s)(t, ctx)
 		}},
-		{"konduktor.Refs", "missing basename", true, kon(konSecret("a-alice", "", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "loose file at a tree directory's path", true, func(t *testing.T, ctx context.Context) leakOut {
+			s := konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"secrets_.k": S, "secrets": S2})
+			s.Annotations = map[string]string{encode.TreeAnnotation: `{"secrets_.k":"secrets/k"}`}
+			return kon(s)(t, ctx)
+		}},
+		{"konduktor.Refs", "missing basename", false, kon(konSecret("a-alice", "", konduktor.KindDefault, map[string]string{"k": S}))},
 		{"konduktor.Refs", "stringData only", false, func(t *testing.T, ctx context.Context) leakOut {
 			s := konSecret("a-alice", "a", konduktor.KindEnv, nil)
 			s.StringData = map[string]string{"K": S, "bad-name": S2}
 			return kon(s)(t, ctx)
+		}},
+		{"konduktor.Refs", "basename not one path element", true, kon(konSecret("a-alice", "x/../..", konduktor.KindDefault, map[string]string{"k": S}))},
+		{"konduktor.Refs", "invalid owner", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-Alice", "a", konduktor.KindEnv, map[string]string{"K": S})}, "Alice", "")
+			return errOut(err)
+		}},
+		{"konduktor.Refs", "relative root", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := konduktor.Refs([]corev1.Secret{konSecret("a-alice", "a", konduktor.KindDefault, map[string]string{"k": S})}, "alice", "run/secrets")
+			return errOut(err)
+		}},
+		{"konduktor.SecretName", "invalid basename and owner", true, func(*testing.T, context.Context) leakOut {
+			_, err := konduktor.SecretName("Bad.Name", "Alice")
+			return errOut(err)
+		}},
+		{"konduktor.Labels", "unknown kind", true, func(*testing.T, context.Context) leakOut {
+			_, err := konduktor.Labels("name", "alice", "vault")
+			return errOut(err)
 		}},
 	}
 }
@@ -188,6 +211,24 @@ func dialectMessageLeakCases() []leakCase {
 				{Secret: "d", As: secretspec.Mount, MountPath: "/m"},
 			}
 			return leakOut{errors: secretspec.ValidateRefs(refs, field.NewPath("spec", "secrets"))}
+		}},
+		{E, "worded name errors beside plain values", true, envs("A="+S, "B=SECRET:Bad_Name,k", "C=SECRET:s,a/b", "D\x01="+S2, "E=SECRET:"+strings.Repeat("a", 254)+",k")},
+		{"runai.ParseEnv", "worded name error, one problem with the prefix", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := runai.ParseEnv("A\x7f=" + S)
+			return errOut(err)
+		}},
+		{"runai.ProjectNamespace", "worded label error", true, func(*testing.T, context.Context) leakOut {
+			_, err := runai.ProjectNamespace("Team_" + strings.Repeat("x", 70))
+			return errOut(err)
+		}},
+		{"flyte.Refs", "worded name errors, several with the prefix", true, func(*testing.T, context.Context) leakOut {
+			_, x, err := flyte.Refs([]flyte.Secret{{Group: "Bad_Group", Key: "a/b", EnvVar: "A=B"}, {Group: "g", Key: "..k"}, {Group: "g", Key: "k", EnvVar: "X\x00"}})
+			return leakOut{err: err, texts: map[string]string{"extras": fmt.Sprint(x)}}
+		}},
+		{"secretspec.Extras.Validate", "worded name errors beside values", true, func(*testing.T, context.Context) leakOut {
+			x := secretspec.Extras{Env: []corev1.EnvVar{{Name: "A=B", Value: S}, {Name: "", Value: S2}, {Name: "C\t", Value: S}},
+				Volumes: []corev1.Volume{{Name: "Bad_Vol"}}}
+			return leakOut{errors: x.Validate(field.NewPath("extras"))}
 		}},
 		{"secretspec.ValidateRefs", "conflicts and an invalid ref named by their origins", true, func(*testing.T, context.Context) leakOut {
 			refs := []secretspec.Ref{
@@ -305,6 +346,11 @@ func flyteLeakCases() []leakCase {
 		}},
 		{"flyte.Plan", "invalid Vault config", true, func(*testing.T, context.Context) leakOut {
 			_, _, err := flyte.Plan(nil, flyte.Config{SecretManagerType: flyte.ManagerVault, Vault: flyte.VaultConfig{KVVersion: 5, Annotations: map[string]string{"a": S}}})
+			return errOut(err)
+		}},
+		{"flyte.Plan", "Vault config annotation keys in words", true, func(*testing.T, context.Context) leakOut {
+			_, _, err := flyte.Plan(nil, flyte.Config{SecretManagerType: flyte.ManagerVault, Vault: flyte.VaultConfig{Role: "r", KVVersion: 2,
+				Annotations: map[string]string{"a b": S, "x/y/z": S2, "Bad.Prefix/k": S, "ok/-k": S2}}})
 			return errOut(err)
 		}},
 		{"flyte.ParseConfig", "not YAML", true, config("webhook: [" + S + "\n")},

@@ -112,6 +112,16 @@ func encodeBuilderLeakCases(t *testing.T) []leakCase {
 		{E, "Tree loop", true, generic("s", tree(map[string]string{"sub/a": sentinel}, map[string]string{"sub/loop": ".."}))},
 		{E, "Tree oversized", true, generic("s", tree(map[string]string{"a/x": big[:encode.MaxSize/2+1], "b/y": big[:encode.MaxSize/2+1]}, nil))},
 		{E, "Tree duplicate of literal", true, generic("s", lit(encode.TreeKey("tree/a"), sentinel2), tree(map[string]string{"a": sentinel}, nil))},
+		{E, "TreeFile bad item path", true, generic("s", lit("a", sentinel2), func(dir string) encode.Source {
+			return encode.TreeFile("t/../x", writeFile(t, dir, "f", sentinel))
+		})},
+		{E, "TreeFile item inside another's file", true, generic("s", func(dir string) encode.Source {
+			return encode.TreeFile("t/x", writeFile(t, dir, "f", sentinel))
+		}, func(dir string) encode.Source { return encode.TreeFile("t/x/y", writeFile(t, dir, "g", sentinel2)) })},
+		{E, "TreeFile oversized", true, generic("s", func(dir string) encode.Source { return encode.TreeFile("t/big", writeFile(t, dir, "big", big)) })},
+		{E, "TreeFile duplicate of literal", true, generic("s", lit(encode.TreeKey("t/x"), sentinel2), func(dir string) encode.Source {
+			return encode.TreeFile("t/x", writeFile(t, dir, "f", sentinel))
+		})},
 
 		{"encode.DockerRegistry", "invalid name", true, func(*testing.T, context.Context) leakOut {
 			return secretOut(encode.DockerRegistry("Bad Name", "", "user", sentinel, ""))

@@ -2,7 +2,9 @@ package hostile_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/tools/events"
 )
 
 // lifecycleLeakCases drive preflight, the secrets hash and the rollout controller with
@@ -49,6 +52,12 @@ func lifecycleLeakCases(t *testing.T) []leakCase {
 		{P, "gitSSH key passphrase-protected", true, check(typed("ssh", corev1.SecretTypeSSHAuth, map[string]string{"ssh-privatekey": string(sshEncrypted)}), gitSSH)},
 		{P, "env key missing beside secret keys", true, check(typed("db", "", map[string]string{"password": S}), secretspec.Ref{Secret: "db", Key: "token", As: secretspec.Env, EnvVar: "T"})},
 		{P, "envFrom invalid names", true, check(typed("db", "", map[string]string{"A=B": S, "C": sentinel2}), secretspec.Ref{Secret: "db", As: secretspec.EnvFrom})},
+		{P, "named by Origin: missing key, keys quoted", true, check(typed("db", "", map[string]string{"password": S, "user": sentinel2}),
+			secretspec.Ref{Secret: "db", Key: "token", As: secretspec.Env, EnvVar: "T", Origin: "3rd -e flag"},
+			secretspec.Ref{Secret: "db", As: secretspec.Mount, MountPath: "/m", Items: []corev1.KeyToPath{{Key: "ca", Path: "ca"}}, Origin: "flyte.secrets/s2"})},
+		{P, "pull secret missing, a warning named by Origin", true, check(typed("db", "", map[string]string{"password": S}),
+			secretspec.Ref{Secret: "reg", As: secretspec.PullSecret, Origin: "transform.image_pull_secrets[0]"})},
+		{P, "pull secret key missing beside other keys, a warning", true, check(typed("reg", corev1.SecretTypeDockerConfigJson, map[string]string{"other": S}), pull)},
 
 		{"inject.SecretsHash", "required key missing, Secret missing", true, func(_ *testing.T, ctx context.Context) leakOut {
 			h, err := inject.SecretsHash(preflight.FromClient(ctx, fake.NewClientset(typed("db", "", map[string]string{"password": S})), "team"),
@@ -67,6 +76,7 @@ func lifecycleLeakCases(t *testing.T) []leakCase {
 			return errOut(err)
 		}},
 		{"rollout.Controller", "rolls, refuses a missing Secret", false, rolloutLeakRun(typed)},
+		{"rollout.Controller", "Events and OnRoll: keys changed, Secret re-created", false, rolloutEventLeakRun(typed)},
 	}
 }
 
@@ -108,5 +118,77 @@ func rolloutLeakRun(typed func(string, corev1.SecretType, map[string]string) *co
 		}
 		cancel()
 		return errOut(<-done)
+	}
+}
+
+// rolloutEventLeakRun runs a rollout Controller with a recorder and an OnRoll hook over a
+// Secret whose keys, named after nothing secret, change and which is then re-created, its
+// values sentinels: every Event and every Roll the hook receives is checked.
+func rolloutEventLeakRun(typed func(string, corev1.SecretType, map[string]string) *corev1.Secret) func(*testing.T, context.Context) leakOut {
+	return func(t *testing.T, ctx context.Context) leakOut {
+		db := typed("db", "", map[string]string{"password": sentinel, "token": sentinel2})
+		d := &appsv1.Deployment{}
+		d.Name, d.Namespace, d.Labels = "app", "team", map[string]string{rollout.LabelOptIn: "true"}
+		d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "c", EnvFrom: []corev1.EnvFromSource{{
+			SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}}}}}}
+		d.Spec.Template.Annotations = map[string]string{inject.AnnotationSecretsHash: "stale"}
+		c := fake.NewClientset(db, d)
+		rec := events.NewFakeRecorder(1000)
+		out := leakOut{texts: map[string]string{}}
+		var mu sync.Mutex
+		ctrl, err := rollout.NewController(c, rollout.Config{Debounce: time.Millisecond, Events: rec,
+			OnRoll: func(_ context.Context, r rollout.Roll) {
+				mu.Lock()
+				defer mu.Unlock()
+				out.texts[fmt.Sprintf("OnRoll %d %%+v", len(out.texts))] = fmt.Sprintf("%+v %#v", r, r)
+			}})
+		if err != nil {
+			return errOut(err)
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- ctrl.Run(ctx) }()
+		rolls := 0
+		next := func() bool { // waits (not a timed assertion) for the next Event
+			select {
+			case e := <-rec.Events:
+				mu.Lock()
+				out.texts[fmt.Sprintf("Event %d", len(out.texts))] = e
+				mu.Unlock()
+				rolls++
+				return true
+			case <-time.After(10 * time.Second):
+				return false
+			}
+		}
+		if !next() { // the stale stamp
+			t.Error("no Event for the stale stamp: the case tests little")
+		}
+		// Changes until one is seen (the fake clientset drops changes made before it watches).
+		for i := 0; rolls < 2 && i < 100; i++ {
+			db.Data["password"] = []byte(sentinel + strconv.Itoa(i))
+			db.Data["new-key"] = []byte(sentinel2)
+			if _, err := c.CoreV1().Secrets("team").Update(ctx, db, metav1.UpdateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			next()
+		}
+		// Re-created: a new UID.
+		if err := c.CoreV1().Secrets("team").Delete(ctx, "db", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		db.UID, db.ResourceVersion = "uid-db-2", ""
+		if _, err := c.CoreV1().Secrets("team").Create(ctx, db, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if !next() || rolls < 3 {
+			t.Errorf("%d Events, want 3 (stale stamp, keys changed, re-created): the case tests little", rolls)
+		}
+		cancel()
+		err = <-done
+		mu.Lock()
+		defer mu.Unlock()
+		out.err = err
+		return out
 	}
 }

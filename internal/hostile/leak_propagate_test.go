@@ -23,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/tools/events"
 )
 
 func propagateLeakCases() []leakCase {
@@ -73,7 +74,7 @@ func propagateLeakCases() []leakCase {
 		})
 	}
 	gr := schema.GroupResource{Resource: "secrets"}
-	sync := func(c *fake.Clientset, opts ...propagate.Option) func(*testing.T, context.Context) leakOut {
+	syncs := func(c *fake.Clientset, opts ...propagate.Option) func(*testing.T, context.Context) leakOut {
 		return func(_ *testing.T, ctx context.Context) leakOut {
 			return report(propagate.Sync(ctx, c, source, targets, opts...))
 		}
@@ -82,7 +83,7 @@ func propagateLeakCases() []leakCase {
 		{"propagate.Sync", "create, conflict, API errors", true, func(t *testing.T, ctx context.Context) leakOut {
 			c := world(src(corev1.SecretTypeOpaque), foreign)
 			failWrites(c, "runai-c", "create", apierrors.NewInternalError(errors.New("etcd unavailable")))
-			return sync(c)(t, ctx)
+			return syncs(c)(t, ctx)
 		}},
 		{"propagate.Sync", "update conflicts on an edited copy", true, func(t *testing.T, ctx context.Context) leakOut {
 			c := world(src(corev1.SecretTypeOpaque))
@@ -98,7 +99,7 @@ func propagateLeakCases() []leakCase {
 				t.Fatal(err)
 			}
 			failWrites(c, "runai-a", "update", apierrors.NewConflict(gr, source.Name, errors.New("the object has been modified")))
-			return sync(c)(t, ctx)
+			return syncs(c)(t, ctx)
 		}},
 		{"propagate.Sync", "stale immutable copy", true, func(t *testing.T, ctx context.Context) leakOut {
 			s := src(corev1.SecretTypeOpaque)
@@ -116,13 +117,13 @@ func propagateLeakCases() []leakCase {
 			if _, err := c.CoreV1().Secrets("runai").Update(ctx, live, metav1.UpdateOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			return sync(c)(t, ctx)
+			return syncs(c)(t, ctx)
 		}},
-		{"propagate.Sync", "dry run", true, sync(world(src(corev1.SecretTypeOpaque), foreign), propagate.DryRun())},
-		{"propagate.Sync", "service-account-token source refused", true, sync(world(src(corev1.SecretTypeServiceAccountToken)))},
+		{"propagate.Sync", "dry run", true, syncs(world(src(corev1.SecretTypeOpaque), foreign), propagate.DryRun())},
+		{"propagate.Sync", "service-account-token source refused", true, syncs(world(src(corev1.SecretTypeServiceAccountToken)))},
 		{"propagate.Sync", "Helm release source refused", true, func(t *testing.T, ctx context.Context) leakOut {
 			s := src("helm.sh/release.v1")
-			return sync(world(s))(t, ctx)
+			return syncs(world(s))(t, ctx)
 		}},
 		{"propagate.Sync", "empty targets", true, func(_ *testing.T, ctx context.Context) leakOut {
 			return report(propagate.Sync(ctx, world(src(corev1.SecretTypeOpaque)), source, propagate.Targets{}))
@@ -153,6 +154,59 @@ func propagateLeakCases() []leakCase {
 			}
 			cancel()
 			return errOut(<-done)
+		}},
+		{"propagate.Controller", "Events and OnSync: conflict, failure, prune", false, func(t *testing.T, ctx context.Context) leakOut {
+			s := src(corev1.SecretTypeOpaque)
+			s.Labels = map[string]string{propagate.RunAIOptInLabel: "true"}
+			c := world(s, foreign, ns("other"))
+			// A copy in namespace other, which RunAIConfig does not select: pruned.
+			if _, err := propagate.Sync(ctx, c, source, propagate.Targets{Names: []string{"other"}}); err != nil {
+				t.Fatalf("Sync into other: %v", err)
+			}
+			failWrites(c, "runai-c", "create", apierrors.NewInternalError(errors.New("etcd unavailable")))
+			rec := events.NewFakeRecorder(1000)
+			out := leakOut{texts: map[string]string{}}
+			var mu sync.Mutex
+			cfg := propagate.RunAIConfig()
+			cfg.Events = rec
+			cfg.OnSync = func(_ context.Context, o propagate.SyncOutcome) {
+				mu.Lock()
+				defer mu.Unlock()
+				out.texts[fmt.Sprintf("OnSync %d %%+v", len(out.texts))] = fmt.Sprintf("%+v %v", o, o.Report.Summary())
+				out.err = errors.Join(out.err, o.Err)
+			}
+			ctrl, err := propagate.NewController(c, cfg)
+			if err != nil {
+				t.Fatalf("NewController: %v", err)
+			}
+			ctx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- ctrl.Run(ctx) }()
+			seen := map[string]bool{}
+			// Wait (not a timed assertion) for the three Events.
+			for i := 0; i < 3000 && len(seen) < 3; i++ {
+				select {
+				case e := <-rec.Events:
+					mu.Lock()
+					out.texts[fmt.Sprintf("Event %d", len(out.texts))] = e
+					mu.Unlock()
+					for _, r := range []string{propagate.EventReasonConflict, propagate.EventReasonFailed, propagate.EventReasonPruned} {
+						if strings.Contains(e, " "+r+" ") {
+							seen[r] = true
+						}
+					}
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+			if len(seen) < 3 {
+				t.Errorf("Events seen: %v; want a conflict, a failure and a prune (the case tests little)", seen)
+			}
+			cancel()
+			err = <-done
+			mu.Lock()
+			defer mu.Unlock()
+			out.err = errors.Join(out.err, err)
+			return out
 		}},
 		{"propagate.Remove", "copies, conflict, API error", true, func(t *testing.T, ctx context.Context) leakOut {
 			c := world(src(corev1.SecretTypeOpaque))
@@ -317,7 +371,8 @@ func leaderLeakCases() []leakCase {
 			})
 			cfg := propagate.RunAIConfig()
 			cfg.LeaseName, cfg.LeaseNamespace, cfg.Identity = "podsecrets-leak", "runai", "replica-1"
-			ctrl, err := propagate.NewController(c, cfg, propagate.LeaderElectionTiming(3*time.Second, time.Second, 200*time.Millisecond))
+			cfg.LeaseDuration, cfg.RenewDeadline, cfg.RetryPeriod = 3*time.Second, time.Second, 200*time.Millisecond
+			ctrl, err := propagate.NewController(c, cfg)
 			if err != nil {
 				t.Fatalf("NewController: %v", err)
 			}

@@ -16,4 +16,16 @@
 // messages, then says what is wrong. Differential fuzz tests
 // (FuzzIsDNS1123Subdomain and friends) check that every input gets the same
 // answer and apimachinery's messages from both.
+//
+// The worded checks (DNS1123SubdomainProblem, ConfigMapKeyProblem, RelaxedEnvVarNameProblem and
+// friends) are for what a person reads: one message per value, what is wrong in words and then
+// the rule in words, never apimachinery's regular-expression paragraph:
+//
+//	validation.DNS1123SubdomainProblem("My-Secret")
+//	// must be lower case ("M" at byte 0); a DNS-1123 subdomain is at most 253 characters of
+//	// lower-case letters, digits, '-' and '.', each part between dots starting and ending with a
+//	// letter or digit
+//
+// They agree with apimachinery on which values are valid (TestWorded and the Fuzz…Problem
+// targets) and allocate nothing for a valid one.
 package validation

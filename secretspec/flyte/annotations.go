@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-
-	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // AnnotationPrefix starts the name of every annotation that carries a secret request; the
@@ -39,9 +37,11 @@ type AnnotationError struct {
 	Msg string
 }
 
-// Error describes the problem as `flyte: annotation "flyte.secrets/s3": byte 7: msg`.
+// Error describes the problem as `annotation "flyte.secrets/s3": byte 7: msg`. It has no
+// package prefix: the error DecodeAnnotations (or EncodeAnnotations, PodRefs) returns says
+// "flyte: " once, before all of its problems.
 func (e *AnnotationError) Error() string {
-	s := "flyte: "
+	s := ""
 	if e.Annotation != "" {
 		s += "annotation " + strconv.Quote(e.Annotation) + ": "
 	}
@@ -78,7 +78,7 @@ func EncodeAnnotations(secrets []Secret) (map[string]string, error) {
 			len(secrets), size, MaxAnnotationsSize)})
 	}
 	if len(errs) > 0 {
-		return nil, errlist.New(errs...)
+		return nil, fail(errs...)
 	}
 	return out, nil
 }
@@ -106,8 +106,8 @@ func decodeAnnotations(annotations map[string]string) ([]Secret, []string, error
 		size += len(k) + len(v)
 	}
 	if size > MaxAnnotationsSize {
-		return nil, nil, &AnnotationError{Offset: -1, Msg: fmt.Sprintf(
-			"annotations total %d bytes, over Kubernetes' limit of %d bytes", size, MaxAnnotationsSize)}
+		return nil, nil, fail(&AnnotationError{Offset: -1, Msg: fmt.Sprintf(
+			"annotations total %d bytes, over Kubernetes' limit of %d bytes", size, MaxAnnotationsSize)})
 	}
 	type request struct {
 		n    int
@@ -154,7 +154,7 @@ func decodeAnnotations(annotations map[string]string) ([]Secret, []string, error
 		names = append(names, r.name)
 	}
 	if len(errs) > 0 {
-		return nil, nil, errlist.New(errs...)
+		return nil, nil, fail(errs...)
 	}
 	return out, names, nil
 }

@@ -135,8 +135,8 @@ func TestAnnotationErrorString(t *testing.T) {
 		err  AnnotationError
 		want string
 	}{
-		{AnnotationError{Annotation: "flyte.secrets/s3", Offset: 7, Msg: "m"}, `flyte: annotation "flyte.secrets/s3": byte 7: m`},
-		{AnnotationError{Offset: -1, Msg: "m"}, `flyte: m`},
+		{AnnotationError{Annotation: "flyte.secrets/s3", Offset: 7, Msg: "m"}, `annotation "flyte.secrets/s3": byte 7: m`},
+		{AnnotationError{Offset: -1, Msg: "m"}, `m`},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {

@@ -4,9 +4,9 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/podsecrets/podsecrets/internal/validation"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -126,7 +126,7 @@ func (c Config) Validate(fldPath *field.Path) field.ErrorList {
 			errs = append(errs, field.NotSupported(p.Child("kvVersion"), c.Vault.KVVersion, []string{"1", "2"}))
 		}
 		for _, k := range slices.Sorted(maps.Keys(c.Vault.Annotations)) {
-			for _, msg := range k8svalidation.IsQualifiedName(k) {
+			if msg := validation.QualifiedNameProblem(k); msg != "" {
 				errs = append(errs, field.Invalid(p.Child("annotations").Key(k), k, "an annotation key: "+msg))
 			}
 		}

@@ -85,7 +85,7 @@ webhook:
 		{name: "Flyte's manager numbers", in: "secretManagerType: 6", want: with(func(c *Config) { c.SecretManagerType = ManagerAzure })},
 		{name: "Flyte 2's list of one", in: "webhook: {secretManagerTypes: [Azure], secretEnvVarPrefix: _FSEC_}", want: with(func(c *Config) { c.SecretManagerType = ManagerAzure })},
 
-		{name: "not YAML", in: "webhook: [\n", wantErrs: []string{"flyte config: not valid YAML or JSON (line 1)"}},
+		{name: "not YAML", in: "webhook: [\n", wantErrs: []string{"config: not valid YAML or JSON (line 1)"}},
 		{name: "not an object", in: "- a\n", wantErrs: []string{"webhook: Invalid value: the configuration must be an object"}},
 		{name: "webhook not an object", in: "webhook: 3\n", wantErrs: []string{"webhook: Invalid value: must be an object"}},
 		{name: "every problem at once, no value quoted", in: `

@@ -52,7 +52,10 @@
 //
 // Every ref's Origin names the request that gave it, and every error its place: the annotation
 // ("flyte.secrets/s2", "flyte.secrets/s2.group") through PodRefs, where a pod author reads it; the
-// position in the list ("secrets[2]", "secrets[2].group") through Plan and Refs.
+// position in the list ("secrets[2]", "secrets[2].group") through Plan and Refs. Every error the
+// package returns starts with "flyte: ", once; several problems follow it one per line ("flyte:
+// 3 problems:"), and a name that is not valid is said in words ("must not contain ":" at byte 3;
+// a DNS-1123 subdomain is …"), not with apimachinery's regular expression.
 //
 // Each request is first looked up among the webhook's own secrets (Config.Global), unless it is
 // a FILE request: a value found becomes the plain variable _FSEC_<GROUP>_<KEY>, written in clear

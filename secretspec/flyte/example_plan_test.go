@@ -91,7 +91,7 @@ func ExamplePlan_errors() {
 	}, cfg)
 	fmt.Println(err)
 	// Output:
-	// 3 problems:
+	// flyte: 3 problems:
 	//	- secrets[0].group: Invalid value: a GCP secret id (letters, digits, _ and -) or projects/<project>/secrets/<id>
 	//	- secrets[1].group_version: Required value: the GCP secret's version, a number or latest
 	//	- secrets[1].mount_requirement: Invalid value: GCP delivers secrets as files only (Flyte refuses ENV_VAR too): use FILE or ANY, or serve the request from the global secrets
@@ -112,7 +112,7 @@ webhook:
 	fmt.Println(err)
 	// Output:
 	// Vault flyte-tasks 1 <nil>
-	// webhook.vaultSecretManager.kvVersion: Invalid value: supported values: "1", "2" (also 1, 2, KVVersion1, KVVersion2)
+	// flyte: webhook.vaultSecretManager.kvVersion: Invalid value: supported values: "1", "2" (also 1, 2, KVVersion1, KVVersion2)
 }
 
 func ExampleDefaultConfig() {

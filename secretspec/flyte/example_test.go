@@ -31,7 +31,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	refs, plain, err := flyte.Refs(decoded)
+	refs, x, err := flyte.Refs(decoded)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,7 +44,7 @@ func Example() {
 		fmt.Printf("%s: secret %s key %s var %s dir %s items %v optional %t\n",
 			r.As, r.Secret, r.Key, r.EnvVar, r.MountPath, items, r.Optional)
 	}
-	for _, v := range plain {
+	for _, v := range x.Env { // for inject.WithExtras(x)
 		fmt.Printf("%s=%s\n", v.Name, v.Value)
 	}
 	// Output:
@@ -82,8 +82,8 @@ func ExampleRefs_errors() {
 	})
 	fmt.Println(err)
 	// Output:
-	// 2 problems:
-	//	- secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+	// flyte: 2 problems:
+	//	- secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db": must not contain ":" at byte 3; a DNS-1123 subdomain is at most 253 characters of lower-case letters, digits, '-' and '.', each part between dots starting and ending with a letter or digit (the group is the Kubernetes Secret's name; an ARN or a path belongs to another secret manager)
 	//	- secrets[2].key: Invalid value: "my_secret": keys "MY_SECRET" (secrets[1]) and "my_secret" both become the file /etc/flyte/secrets/app/my_secret after lower-casing
 }
 
@@ -117,7 +117,7 @@ func ExamplePodRefs() {
 	}
 	fmt.Println(len(x.Env), "plain variables")
 	// Output:
-	// flyte.secrets/s1.group: Required value: the Kubernetes Secret's name
+	// flyte: flyte.secrets/s1.group: Required value: the Kubernetes Secret's name
 	// flyte.secrets/s0: env of secret user-info
 	// flyte.secrets/s1: mount of secret user-info
 	// 3 plain variables

@@ -1,11 +1,16 @@
 package flyte
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podsecrets/podsecrets/secretspec"
 )
 
 // FuzzDecodeAnnotations decodes an annotation value (raw base32, or the base32 of the given
@@ -127,6 +132,47 @@ func FuzzPlan(f *testing.F) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// FuzzPodRefs: for any annotations, PodRefs never panics, never modifies the pod, gives refs or
+// an error (never both), every ref's Origin is one of the pod's request annotations, and a
+// second call gives the same result.
+func FuzzPodRefs(f *testing.F) {
+	f.Add("s0", "nnsxsoraejwxsx2lmv3secq", "s3", "m4zg54lqhiqce4ltmvzc11lomzxsectlmv3tuibcovzwk3s6onswg3tfoqrau2lpovxhix2smvyxk1lsmvwwk2tuhiqektswl4lecuqk", uint8(0))
+	f.Add("s1", "!", "sx", "", uint8(1))
+	f.Add("s01", "nnsxsoraejwxsx2lmv3secq", "s2", "nnsxsoraejwxsx2lmv3secq", uint8(3))
+	managers := []Manager{ManagerK8s, ManagerVault, ManagerAWS, ManagerGCP, ManagerAzure}
+	f.Fuzz(func(t *testing.T, n1, v1, n2, v2 string, m uint8) {
+		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{
+			AnnotationPrefix[:len(AnnotationPrefix)-1] + n1: v1, AnnotationPrefix[:len(AnnotationPrefix)-1] + n2: v2, "owner": v1,
+		}}}
+		before := pod.DeepCopy()
+		cfg := DefaultConfig()
+		cfg.SecretManagerType = managers[int(m)%len(managers)]
+		refsOf := PodRefs(cfg)
+		refs, x, err := refsOf(context.Background(), pod)
+		if !cmp.Equal(before, pod) {
+			t.Fatal("PodRefs modified the pod")
+		}
+		if err != nil {
+			if refs != nil || !cmp.Equal(x, secretspec.Extras{}) {
+				t.Fatal("a result returned with an error")
+			}
+			if !strings.HasPrefix(err.Error(), "flyte: ") || strings.HasPrefix(err.Error(), "flyte: flyte: ") {
+				t.Fatalf("error does not start with one \"flyte: \": %v", err)
+			}
+			return
+		}
+		for _, r := range refs {
+			if _, ok := pod.Annotations[r.Origin]; !ok || !strings.HasPrefix(r.Origin, AnnotationPrefix) {
+				t.Fatalf("ref Origin %q is not a request annotation of the pod", r.Origin)
+			}
+		}
+		refs2, x2, err2 := refsOf(context.Background(), pod)
+		if err2 != nil || !cmp.Equal(refs, refs2) || !cmp.Equal(x, x2) {
+			t.Fatal("two calls differ")
 		}
 	})
 }

@@ -14,8 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
-
-	"github.com/podsecrets/podsecrets/internal/errlist"
 )
 
 // ConfigSyntaxError is a configuration that is not YAML or JSON. It never quotes the input.
@@ -24,11 +22,13 @@ type ConfigSyntaxError struct {
 	Line int
 }
 
+// Error says where the decoder stopped, without a package prefix: ParseConfig's error says
+// "flyte: " once, before it.
 func (e *ConfigSyntaxError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("flyte config: not valid YAML or JSON (line %d)", e.Line)
+		return fmt.Sprintf("config: not valid YAML or JSON (line %d)", e.Line)
 	}
-	return "flyte config: not valid YAML or JSON"
+	return "config: not valid YAML or JSON"
 }
 
 // ParseConfig reads Flyte's webhook configuration, YAML or JSON, over DefaultConfig: either a
@@ -48,18 +48,18 @@ func ParseConfig(data []byte) (Config, error) {
 	cfg := DefaultConfig()
 	doc, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return Config{}, &ConfigSyntaxError{Line: yamlLine(err)}
+		return Config{}, fail(&ConfigSyntaxError{Line: yamlLine(err)})
 	}
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return Config{}, &ConfigSyntaxError{}
+		return Config{}, fail(&ConfigSyntaxError{})
 	}
 	root := field.NewPath("webhook")
 	top, ok := v.(map[string]any)
 	if !ok && v != nil {
-		return Config{}, errlist.From(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "the configuration must be an object")})
+		return Config{}, failList(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "the configuration must be an object")})
 	}
 	section, whole := top, false
 	if w, ok := top["webhook"]; ok {
@@ -67,7 +67,7 @@ func ParseConfig(data []byte) (Config, error) {
 		section = nil
 		if w != nil {
 			if section, ok = w.(map[string]any); !ok {
-				return Config{}, errlist.From(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")})
+				return Config{}, failList(field.ErrorList{field.TypeInvalid(root, field.OmitValueType{}, "must be an object")})
 			}
 		}
 	}
@@ -77,7 +77,7 @@ func ParseConfig(data []byte) (Config, error) {
 		d.errs = cfg.Validate(root)
 	}
 	if len(d.errs) > 0 {
-		return Config{}, errlist.From(d.errs)
+		return Config{}, failList(d.errs)
 	}
 	return cfg, nil
 }

@@ -9,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
@@ -44,7 +43,7 @@ import (
 // give nothing.
 func Plan(secrets []Secret, cfg Config) ([]secretspec.Ref, secretspec.Extras, error) {
 	if errs := cfg.Validate(field.NewPath("config")); len(errs) > 0 {
-		return nil, secretspec.Extras{}, errlist.From(errs)
+		return nil, secretspec.Extras{}, failList(errs)
 	}
 	return plan(secrets, requestPaths(len(secrets)), cfg)
 }
@@ -132,7 +131,7 @@ func (b *refBuilder) checkEnvVar(p *field.Path, s Secret) {
 	if s.EnvVar == "" {
 		return
 	}
-	for _, msg := range validation.IsRelaxedEnvVarName(s.EnvVar) {
+	if msg := validation.RelaxedEnvVarNameProblem(s.EnvVar); msg != "" {
 		b.errs = append(b.errs, field.Invalid(p.Child("env_var"), field.OmitValueType{}, msg))
 	}
 }

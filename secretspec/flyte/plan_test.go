@@ -275,7 +275,7 @@ func TestPlan(t *testing.T) {
 			wantErrs: []string{
 				"config.vaultSecretManager.role: Required value: the Vault role the agent logs in with",
 				`config.vaultSecretManager.kvVersion: Unsupported value: 3: supported values: "1", "2"`,
-				`config.vaultSecretManager.annotations[a b]: Invalid value: "a b": an annotation key: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+				`config.vaultSecretManager.annotations[a b]: Invalid value: "a b": an annotation key: the name must not contain " " at byte 1; a qualified name is an optional DNS-1123 subdomain and '/', then at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
 			}},
 		{name: "fetcher image required", cfg: Config{SecretManagerType: ManagerGCP},
 			wantErrs: []string{"config.gcpSecretManager.sidecarImage: Required value: the fetcher's image"}},
@@ -303,7 +303,7 @@ func TestPlan(t *testing.T) {
 // TestPlanRefsIsK8s: Refs and Plan with the K8s manager agree on every request of the K8s tests.
 func TestPlanRefsIsK8s(t *testing.T) {
 	in := goldenRequests(ManagerK8s)
-	refs, plains, err := Refs(in)
+	refs, rx, err := Refs(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestPlanRefsIsK8s(t *testing.T) {
 	if diff := cmp.Diff(refs, prefs); diff != "" {
 		t.Errorf("refs (-Refs +Plan):\n%s", diff)
 	}
-	if diff := cmp.Diff(secretspec.Extras{Env: plains}, x); diff != "" {
+	if diff := cmp.Diff(rx, x); diff != "" {
 		t.Errorf("extras (-Refs +Plan):\n%s", diff)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -28,7 +27,7 @@ import (
 // at the pod's labels (a webhook's configuration selects pods labelled PodLabel), never modifies
 // the pod, and ignores ctx.
 func PodRefs(cfg Config) func(ctx context.Context, pod *corev1.Pod) ([]secretspec.Ref, secretspec.Extras, error) {
-	cfgErr := errlist.From(cfg.Validate(field.NewPath("config")))
+	cfgErr := failList(cfg.Validate(field.NewPath("config")))
 	cfg.Vault.Annotations = maps.Clone(cfg.Vault.Annotations)
 	for _, s := range []*SidecarConfig{&cfg.AWS, &cfg.GCP, &cfg.Azure} {
 		s.Resources = *s.Resources.DeepCopy()
@@ -38,7 +37,7 @@ func PodRefs(cfg Config) func(ctx context.Context, pod *corev1.Pod) ([]secretspe
 			return nil, secretspec.Extras{}, cfgErr
 		}
 		if pod == nil {
-			return nil, secretspec.Extras{}, errors.New("flyte: no pod")
+			return nil, secretspec.Extras{}, fail(errors.New("no pod"))
 		}
 		secrets, names, err := decodeAnnotations(pod.Annotations)
 		if err != nil {

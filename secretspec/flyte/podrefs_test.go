@@ -77,7 +77,7 @@ func TestPodRefs(t *testing.T) {
 			secrets: []Secret{{Group: "db", Key: "a"}, {Group: "arn:aws:x", Key: "b"}},
 			nums:    []int{0, 3},
 			wantErrs: []string{
-				`flyte.secrets/s3.group: Invalid value: "arn:aws:x": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+				`flyte.secrets/s3.group: Invalid value: "arn:aws:x": must not contain ":" at byte 3; a DNS-1123 subdomain is at most 253 characters of lower-case letters, digits, '-' and '.', each part between dots starting and ending with a letter or digit (the group is the Kubernetes Secret's name; an ARN or a path belongs to another secret manager)`,
 			}},
 		{name: "a clash names both annotations", cfg: DefaultConfig(),
 			secrets: []Secret{
@@ -172,12 +172,12 @@ func TestPodRefsBadInput(t *testing.T) {
 		pod      *corev1.Pod
 		wantErrs []string
 	}{
-		{name: "no pod", wantErrs: []string{"flyte: no pod"}},
+		{name: "no pod", wantErrs: []string{"no pod"}},
 		{name: "pod without annotations", pod: &corev1.Pod{}},
 		{name: "not base32", pod: &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{"flyte.secrets/s0": "!!"}}},
-			wantErrs: []string{`flyte: annotation "flyte.secrets/s0": byte 0: value is not base32 with the alphabet abcdefghijklmnopqrstuvwxyz123456 and no padding`}},
+			wantErrs: []string{`annotation "flyte.secrets/s0": byte 0: value is not base32 with the alphabet abcdefghijklmnopqrstuvwxyz123456 and no padding`}},
 		{name: "not a request number", pod: &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{"flyte.secrets/s01": "nnsxsoraejwxsx2lmv3secq"}}},
-			wantErrs: []string{`flyte: annotation "flyte.secrets/s01": expected flyte.secrets/s<N>, N a decimal number without leading zeros`}},
+			wantErrs: []string{`annotation "flyte.secrets/s01": expected flyte.secrets/s<N>, N a decimal number without leading zeros`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/podsecrets/podsecrets/internal/errlist"
 	"github.com/podsecrets/podsecrets/internal/refpath"
 	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
@@ -58,28 +57,28 @@ func FilePath(s Secret) string { return MountPath(s) + "/" + strings.ToLower(s.K
 //     mount path, so inject merges them into one volume; with EnvVar set, a plain variable of
 //     that name holding FilePath.
 //
-// The plain variables are exactly the ones Flyte sets: FLYTE_SECRETS_ENV_PREFIX when some
-// request is MountEnvVar, FLYTE_SECRETS_DEFAULT_DIR and FLYTE_SECRETS_FILE_PREFIX when some
-// request is MountFile or MountAny (in Env's order), followed by the path variables in request
-// order. Each ref's Origin is its request's place, "secrets[i]"; identical requests give one ref,
+// The plain variables, in Extras.Env (for inject.WithExtras), are exactly the ones Flyte sets:
+// FLYTE_SECRETS_ENV_PREFIX when some request is MountEnvVar, FLYTE_SECRETS_DEFAULT_DIR and
+// FLYTE_SECRETS_FILE_PREFIX when some request is MountFile or MountAny (in Env's order),
+// followed by the path variables in request order. Each ref's Origin is its request's place, "secrets[i]"; identical requests give one ref,
 // with the first one's Origin. Where Flyte would emit an invalid pod, Refs returns an
 // error listing every problem with its request ("secrets[2].group"): a missing group or key, a
 // group that is not a valid Secret name (an AWS ARN or Vault path belongs to another secret
 // manager), an invalid key or variable name, two keys of a group that become one file after
 // lower-casing, one variable set two ways, an unknown mount requirement. No requests give no refs
 // and no variables. Refs is Plan with ManagerK8s and no global secrets.
-func Refs(secrets []Secret) ([]secretspec.Ref, []corev1.EnvVar, error) {
+func Refs(secrets []Secret) ([]secretspec.Ref, secretspec.Extras, error) {
 	if len(secrets) == 0 {
-		return nil, nil, nil
+		return nil, secretspec.Extras{}, nil
 	}
 	b := newBuilder()
 	for i, s := range secrets {
 		b.add(field.NewPath("secrets").Index(i), s)
 	}
 	if err := b.finishRefs(); err != nil {
-		return nil, nil, err
+		return nil, secretspec.Extras{}, err
 	}
-	return b.refs, b.env(), nil
+	return b.refs, secretspec.Extras{Env: b.env()}, nil
 }
 
 // newBuilder returns an empty builder in which Flyte's own variables are taken.
@@ -102,7 +101,7 @@ func (b *refBuilder) finishRefs() error {
 		b.errs = refpath.Errors(refpath.ValidateRefs(b.refs, b.fields))
 	}
 	if len(b.errs) > 0 {
-		return errlist.From(b.errs)
+		return failList(b.errs)
 	}
 	return nil
 }
@@ -153,20 +152,20 @@ func (b *refBuilder) add(p *field.Path, s Secret) {
 	case s.Group == "":
 		b.errs = append(b.errs, field.Required(p.Child("group"), "the Kubernetes Secret's name"))
 	default:
-		for _, msg := range validation.IsDNS1123Subdomain(s.Group) {
+		if msg := validation.DNS1123SubdomainProblem(s.Group); msg != "" {
 			b.errs = append(b.errs, field.Invalid(p.Child("group"), s.Group,
-				"the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): "+msg))
+				msg+" (the group is the Kubernetes Secret's name; an ARN or a path belongs to another secret manager)"))
 		}
 	}
 	if s.Key == "" {
 		b.errs = append(b.errs, field.Required(p.Child("key"), "Flyte's Kubernetes injector needs a key within the Secret"))
 	} else {
-		for _, msg := range validation.IsConfigMapKey(s.Key) {
+		if msg := validation.ConfigMapKeyProblem(s.Key); msg != "" {
 			b.errs = append(b.errs, field.Invalid(p.Child("key"), s.Key, msg))
 		}
 	}
 	if s.EnvVar != "" {
-		for _, msg := range validation.IsRelaxedEnvVarName(s.EnvVar) {
+		if msg := validation.RelaxedEnvVarNameProblem(s.EnvVar); msg != "" {
 			b.errs = append(b.errs, field.Invalid(p.Child("env_var"), s.EnvVar, msg))
 		}
 	}

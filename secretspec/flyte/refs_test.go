@@ -97,11 +97,11 @@ func TestRefs(t *testing.T) {
 			"secrets[0].key: Required value: Flyte's Kubernetes injector needs a key within the Secret",
 		}},
 		{name: "ARN group", in: []Secret{{Group: "arn:aws:secretsmanager:us-east-1:1:secret:x", Key: "k"}}, wantErrs: []string{
-			`secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:1:secret:x": the group is the Kubernetes Secret's name and must be a valid one (an ARN or a path belongs to another secret manager): must not contain ":" at byte 3: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+			`secrets[0].group: Invalid value: "arn:aws:secretsmanager:us-east-1:1:secret:x": must not contain ":" at byte 3; a DNS-1123 subdomain is at most 253 characters of lower-case letters, digits, '-' and '.', each part between dots starting and ending with a letter or digit (the group is the Kubernetes Secret's name; an ARN or a path belongs to another secret manager)`,
 		}},
 		{name: "invalid key and env_var", in: []Secret{{Group: "g", Key: "a/b", EnvVar: "A=B"}}, wantErrs: []string{
-			`secrets[0].key: Invalid value: "a/b": must not contain "/" at byte 1: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
-			`secrets[0].env_var: Invalid value: "A=B": must not contain "=" at byte 1: a valid environment variable name must consist only of printable ASCII characters other than '='`,
+			`secrets[0].key: Invalid value: "a/b": must not contain "/" at byte 1; a key is at most 253 characters of letters, digits, '-', '_' and '.', not "." or ".." and not starting with ".."`,
+			`secrets[0].env_var: Invalid value: "A=B": must not contain "=" at byte 1; a variable name is printable ASCII other than '='`,
 		}},
 		{name: "unknown mount requirement", in: []Secret{{Group: "g", Key: "k", MountRequirement: 5}}, wantErrs: []string{
 			`secrets[0].mount_requirement: Unsupported value: "5": supported values: "ANY", "ENV_VAR", "FILE"`,
@@ -127,11 +127,11 @@ func TestRefs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := append([]Secret(nil), tt.in...)
-			refs, plains, err := Refs(tt.in)
+			refs, x, err := Refs(tt.in)
 			if diff := cmp.Diff(tt.wantRefs, refs); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
+			if diff := cmp.Diff(secretspec.Extras{Env: tt.wantPlains}, x); diff != "" {
 				t.Errorf("plains (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
@@ -157,7 +157,7 @@ func toLower(s string) string {
 func TestRename(t *testing.T) {
 	tests := []struct {
 		rest   string
-		fields map[string]string
+		fields refpath.Fields
 		want   string
 	}{
 		{".secret", mountFields, ".group"},
@@ -168,7 +168,7 @@ func TestRename(t *testing.T) {
 		{"", mountFields, ""},
 	}
 	for _, tt := range tests {
-		if got := (refpath.Origin{Fields: tt.fields}).Rename(tt.rest); got != tt.want {
+		if got := tt.fields.Rename(tt.rest); got != tt.want {
 			t.Errorf("rename(%q) = %q, want %q", tt.rest, got, tt.want)
 		}
 	}

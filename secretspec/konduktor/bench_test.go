@@ -13,9 +13,9 @@ func BenchmarkRefs(b *testing.B) {
 	for o := 0; o < 20; o++ {
 		own := "u" + strconv.Itoa(o)
 		all = append(all,
-			secOf(own, "files", KindDefault, "a", "b"),
-			secOf(own, "env", KindEnv, "FOO", "BAR", "BAZ"),
-			secOf(own, "ssh", KindGitSSH, "id_rsa"),
+			createdBy(own, "files", KindDefault, "a", "b"),
+			createdBy(own, "env", KindEnv, "FOO", "BAR", "BAZ"),
+			createdBy(own, "ssh", KindGitSSH, "gitkey"),
 		)
 	}
 	b.ReportAllocs()

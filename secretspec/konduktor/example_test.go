@@ -35,46 +35,55 @@ func Example() {
 		// konduktor secret create --kind=default --inline FOO=bar my-default-inline
 		create("my-default-inline", konduktor.KindDefault, encode.Literal("FOO", "bar")),
 		// konduktor secret create --kind=git-ssh --from-file=~/.ssh/id_rsa my-ssh-name
-		create("my-ssh-name", konduktor.KindGitSSH, encode.File("testdata/id_rsa")),
+		// (the key is stored as "gitkey", whatever the file is called)
+		create("my-ssh-name", konduktor.KindGitSSH, encode.FileAs(konduktor.GitSSHKey, "testdata/id_rsa")),
 		// konduktor secret create --kind=env --inline FOO=bar my-env-name
 		create("my-env-name", konduktor.KindEnv, encode.Literal("FOO", "bar")),
 	}
-	// Another user's secret is never injected.
+	// Another user's secret is never injected, and Konduktor's own Secrets of the owner (no
+	// kind label) are skipped.
 	other, _ := encode.Generic("my-env-name-0badc0de", encode.Literal("FOO", "x"))
 	other.Labels, _ = konduktor.Labels("my-env-name", "0badc0de", konduktor.KindEnv)
-	secrets = append(secrets, *other)
+	sshKeys, _ := encode.Generic("konduktor-ssh-keys-"+owner, encode.Literal("PRIVKEY", "x"))
+	sshKeys.Labels = map[string]string{konduktor.LabelParent: konduktor.ParentValue, konduktor.LabelOwner: owner}
+	secrets = append(secrets, *other, *sshKeys)
 
-	refs, plain, err := konduktor.Refs(secrets, owner, "")
+	refs, extras, err := konduktor.Refs(secrets, owner, "")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, r := range refs {
-		fmt.Printf("%-6s %-29s key=%q env=%q dir=%q\n", r.As, r.Secret, r.Key, r.EnvVar, r.MountPath)
+		fmt.Printf("%s\n    %-6s %s key=%q env=%q dir=%q in %v\n", r.Origin, r.As, r.Secret, r.Key, r.EnvVar, r.MountPath, r.Containers)
 		for _, it := range r.Items {
-			fmt.Printf("         %s/%s\n", r.MountPath, it.Path)
+			fmt.Printf("    %s/%s\n", r.MountPath, it.Path)
 		}
 	}
-	for _, v := range plain {
-		fmt.Printf("%s=%s\n", v.Name, v.Value)
+	for _, v := range extras.Env {
+		fmt.Printf("%s=%s in %v\n", v.Name, v.Value, extras.Containers)
 	}
 	// Output:
-	// mount  my-default-directory-f3a9c2d1 key="" env="" dir="/konduktor/default-secrets/my-default-directory"
-	//          /konduktor/default-secrets/my-default-directory/secrets/nested/deep.txt
-	//          /konduktor/default-secrets/my-default-directory/secrets/secret-file.txt
-	// mount  my-default-file-f3a9c2d1      key="" env="" dir="/konduktor/default-secrets/my-default-file"
-	// mount  my-default-inline-f3a9c2d1    key="" env="" dir="/konduktor/default-secrets/my-default-inline"
-	// env    my-env-name-f3a9c2d1          key="FOO" env="FOO" dir=""
-	// gitSSH my-ssh-name-f3a9c2d1          key="id_rsa" env="" dir=""
-	// KONDUKTOR_DEFAULT_SECRETS=/konduktor/default-secrets
+	// secret "my-default-directory" (kind default)
+	//     mount  my-default-directory-f3a9c2d1 key="" env="" dir="/konduktor/default-secrets/my-default-directory" in [konduktor-container]
+	//     /konduktor/default-secrets/my-default-directory/secrets/nested/deep.txt
+	//     /konduktor/default-secrets/my-default-directory/secrets/secret-file.txt
+	// secret "my-default-file" (kind default)
+	//     mount  my-default-file-f3a9c2d1 key="" env="" dir="/konduktor/default-secrets/my-default-file" in [konduktor-container]
+	// secret "my-default-inline" (kind default)
+	//     mount  my-default-inline-f3a9c2d1 key="" env="" dir="/konduktor/default-secrets/my-default-inline" in [konduktor-container]
+	// secret "my-env-name" (kind env)
+	//     env    my-env-name-f3a9c2d1 key="FOO" env="FOO" dir="" in [konduktor-container]
+	// secret "my-ssh-name" (kind git-ssh)
+	//     gitSSH my-ssh-name-f3a9c2d1 key="gitkey" env="" dir="" in [konduktor-container]
+	// KONDUKTOR_DEFAULT_SECRETS=/konduktor/default-secrets in [konduktor-container]
 }
 
 func ExampleSecretName() {
 	fmt.Println(konduktor.SecretName("my-env-name", "f3a9c2d1"))
-	fmt.Println(konduktor.SecretName("my-env-name", "Alice@laptop"))
+	fmt.Println(konduktor.SecretName("my.env", "f3a9c2d1"))
 	// Output:
 	// my-env-name-f3a9c2d1 <nil>
-	//  konduktor: owner id "Alice@laptop" is not a DNS-1123 label (it is used verbatim as the trainy.ai/secret-owner label value and name suffix): must be lower case ("A" at byte 0): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')
+	//  konduktor: secret name "my.env" is invalid: must not contain dots
 }
 
 func ExampleLabels() {

@@ -12,220 +12,219 @@ import (
 
 	"github.com/podsecrets/podsecrets/encode"
 	"github.com/podsecrets/podsecrets/internal/errlist"
-	"github.com/podsecrets/podsecrets/internal/refpath"
-	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
-// Refs returns the refs and plain variables for the workloads of one owner, given the Secrets
-// listed in a namespace. Only Secrets whose LabelOwner is owner are used; the others are
-// ignored. root is where default Secrets are mounted ("" means DefaultRoot).
+// gitSSHCommandVar is the variable a GitSSH ref sets.
+const gitSSHCommandVar = "GIT_SSH_COMMAND"
+
+// gitSSHMode is the mode of the key file (0400), as inject gives a GitSSH ref's key.
+const gitSSHMode int32 = 0o400
+
+// Refs returns what the workloads of one owner receive, given the Secrets of a namespace: the
+// refs, and the Extras holding KONDUKTOR_DEFAULT_SECRETS. Every ref and the Extras are for
+// MainContainer alone; sidecars and init containers get nothing. root is where default Secrets
+// are mounted ("" means DefaultRoot).
 //
-//   - default: a Mount ref at <root>/<basename>; when the Secret has encode's tree annotation
-//     (a directory kept with encode.Tree), Items from encode.TreeItems restore its files and
-//     folders, else every key is a file. If there is any, the plain variable
-//     KONDUKTOR_DEFAULT_SECRETS=<root>.
-//   - env: one Env ref per key, the variable named after the key, sorted by key.
-//   - git-ssh: a GitSSH ref on the key that holds the private key: "ssh-privatekey" if present,
-//     else the only key besides "known_hosts"; a "known_hosts" key turns on strict host checking.
+// The owner's Secrets are those whose LabelOwner is owner. Of those, a Secret with no kind label
+// or a kind other than default, env and git-ssh (Konduktor's own storage-credential and
+// konduktor-ssh-keys-<owner> Secrets) is skipped. The others are read in the order of their
+// names, as Konduktor lists them:
 //
-// Refs come out default first (by basename), then env (by Secret name and key), then git-ssh,
-// whatever the order of secrets. The error lists every problem, naming the Secret: an owner
-// that is not a DNS-1123 label, a missing or unknown kind or basename, two default Secrets with
-// one basename, two git-ssh Secrets, a git-ssh Secret without an identifiable key, an env key
-// that is not a variable name or is set by two Secrets, a bad tree annotation. No error shows
-// a Secret's data.
-func Refs(secrets []corev1.Secret, owner, root string) ([]secretspec.Ref, []corev1.EnvVar, error) {
+//   - default: a Mount ref at <root>/<basename> (the Secret's name when it has no basename
+//     label). A Secret with encode's tree annotation (a directory) gets Items restoring its
+//     files and folders (encode.TreeItems), plus every key outside the tree as a file of its
+//     own name, so a file and a directory created under one name are both there. If any
+//     default Secret is mounted, the Extras hold KONDUKTOR_DEFAULT_SECRETS=<root>.
+//   - env: one Env ref per key, the variable named after the key, verbatim. When two env
+//     Secrets set one variable, the later by Secret name wins: only its ref is returned.
+//   - git-ssh: a GitSSH ref on the key GitSSHKey; of several git-ssh Secrets the first by name
+//     is used and the others are skipped.
+//
+// Konduktor's precedence, task env > env secrets > the template's env, is built as inject orders
+// things: keep the template's env in MainContainer, append the task's variables to the Extras'
+// Env (a task variable named KONDUKTOR_DEFAULT_SECRETS replaces the one here: one Extras holds
+// a name once), and apply with inject.WithConflictPolicy(inject.ConflictOverride) and
+// inject.WithExtras. An env secret also wins over Konduktor's own variables: one setting
+// KONDUKTOR_DEFAULT_SECRETS leaves it out of the Extras, and one setting GIT_SSH_COMMAND turns
+// the git-ssh ref into a plain Mount of the key file (mode 0400 at /etc/git-ssh/gitkey), so
+// that the env secret's variable is the one the task sees.
+//
+// Refs come out default first, then env, then git-ssh, each in the order of Secret names (env
+// refs by key within a Secret); each ref's Origin names its secret by basename and kind:
+// `secret "db" (kind env)`. The error lists every problem, each at its secret's Origin: an owner
+// that is not a DNS-1123 label, a root that is not a clean absolute directory, a basename that
+// is not one path element, a tree annotation that cannot be read, a file that has the path of
+// a directory of the tree, and what secretspec.ValidateRefs refuses (two default Secrets
+// mounted at one path). No error shows a Secret's data. Refs never modifies secrets.
+func Refs(secrets []corev1.Secret, owner, root string) ([]secretspec.Ref, secretspec.Extras, error) {
 	if err := validateOwner(owner); err != nil {
-		return nil, nil, err
+		return nil, secretspec.Extras{}, err
 	}
 	if root == "" {
 		root = DefaultRoot
 	}
 	if !path.IsAbs(root) || path.Clean(root) != root || root == "/" {
-		return nil, nil, fmt.Errorf("konduktor: root %q must be a clean absolute directory other than /", root)
+		return nil, secretspec.Extras{}, fmt.Errorf("konduktor: root %q must be a clean absolute directory other than /", root)
 	}
+	b := builder{root: root, vars: map[string]int{}}
+	for _, s := range ownedSecrets(secrets, owner) {
+		switch s.Labels[LabelKind] {
+		case KindDefault:
+			b.addDefault(s)
+		case KindEnv:
+			b.addEnv(s)
+		case KindGitSSH:
+			b.addGitSSH(s)
+		}
+	}
+	refs := b.refs()
+	x := secretspec.Extras{Containers: []string{MainContainer}}
+	if _, set := b.vars[DefaultSecretsVar]; b.defaults > 0 && !set {
+		x.Env = []corev1.EnvVar{{Name: DefaultSecretsVar, Value: root}}
+	}
+	errs := append(b.errs, validateRefs(refs)...)
+	if len(errs) > 0 {
+		return nil, secretspec.Extras{}, fmt.Errorf("konduktor: %w", errlist.From(errs))
+	}
+	return refs, x, nil
+}
 
-	var mine []owned
+// ownedSecrets returns the owner's Secrets of a known kind, sorted by name (in input order for
+// equal names).
+func ownedSecrets(secrets []corev1.Secret, owner string) []*corev1.Secret {
+	var mine []*corev1.Secret
 	for i := range secrets {
-		if secrets[i].Labels[LabelOwner] == owner {
-			mine = append(mine, owned{i, &secrets[i]})
+		s := &secrets[i]
+		if s.Labels[LabelOwner] == owner && knownKind(s.Labels[LabelKind]) {
+			mine = append(mine, s)
 		}
 	}
-	slices.SortFunc(mine, func(a, b owned) int {
-		if c := kindOrder(a.s.Labels[LabelKind]) - kindOrder(b.s.Labels[LabelKind]); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.s.Labels[LabelBasename], b.s.Labels[LabelBasename]); c != 0 {
-			return c
-		}
-		return strings.Compare(a.s.Name, b.s.Name)
-	})
-
-	b := builder{root: root, basenames: map[string]owned{}, vars: map[string]varUse{}}
-	for _, o := range mine {
-		b.add(o)
-	}
-	var plains []corev1.EnvVar
-	if b.defaults > 0 {
-		plains = []corev1.EnvVar{{Name: DefaultSecretsVar, Value: root}}
-	}
-	if len(b.errs) == 0 {
-		b.errs = b.validateRefs()
-	}
-	if len(b.errs) > 0 {
-		return nil, nil, errlist.From(b.errs)
-	}
-	return b.refs, plains, nil
+	slices.SortStableFunc(mine, func(a, b *corev1.Secret) int { return strings.Compare(a.Name, b.Name) })
+	return mine
 }
 
-// owned is one of the owner's Secrets and its position in the caller's list.
-type owned struct {
-	i int
-	s *corev1.Secret
-}
-
-func (o owned) path() *field.Path { return field.NewPath("secrets").Index(o.i) }
-
-// who names the Secret in error details.
-func (o owned) who() string { return o.path().String() + " (Secret " + strconv.Quote(o.s.Name) + ")" }
-
-func kindOrder(kind string) int {
-	switch kind {
-	case KindDefault:
-		return 0
-	case KindEnv:
-		return 1
-	case KindGitSSH:
-		return 2
+// basename is the secret's name as its user gave it: the basename label, else (as Konduktor
+// falls back) the Secret's name.
+func basename(s *corev1.Secret) string {
+	if b := s.Labels[LabelBasename]; b != "" {
+		return b
 	}
-	return 3
+	return s.Name
 }
 
-type varUse struct {
-	by  owned
-	key string
+// origin returns how Refs names the Konduktor secret s in a Ref's Origin and in errors: its
+// basename (else its Secret name) and kind, e.g. `secret "db" (kind env)`.
+func origin(s *corev1.Secret) string {
+	return "secret " + strconv.Quote(basename(s)) + " (kind " + s.Labels[LabelKind] + ")"
 }
 
+var mainOnly = []string{MainContainer}
+
+// builder collects the refs of one owner, kind by kind.
 type builder struct {
-	root      string
-	refs      []secretspec.Ref
-	origins   []owned
-	basenames map[string]owned // basename of a default Secret -> the Secret
-	vars      map[string]varUse
-	gitSSH    *owned
-	defaults  int
-	errs      field.ErrorList
+	root     string
+	defaults int
+	mounts   []secretspec.Ref
+	env      []secretspec.Ref
+	envKept  []bool         // env[i] is not overridden by a later env Secret
+	vars     map[string]int // variable -> index in env of the ref that sets it now
+	gitSSH   *secretspec.Ref
+	errs     field.ErrorList
 }
 
-func (b *builder) fail(e *field.Error, o owned) {
-	e.Detail = "Secret " + strconv.Quote(o.s.Name) + ": " + e.Detail
-	b.errs = append(b.errs, e)
-}
-
-func (b *builder) add(o owned) {
-	labels := o.path().Child("metadata", "labels")
-	kind, ok := o.s.Labels[LabelKind]
-	switch {
-	case !ok:
-		b.fail(field.Required(labels.Key(LabelKind), "expected "+KindDefault+", "+KindEnv+" or "+KindGitSSH), o)
-		return
-	case !knownKind(kind):
-		b.fail(field.NotSupported(labels.Key(LabelKind), kind, []string{KindDefault, KindEnv, KindGitSSH}), o)
+func (b *builder) addDefault(s *corev1.Secret) {
+	from := origin(s)
+	base := basename(s)
+	if strings.Contains(base, "/") || base == "." || base == ".." {
+		b.errs = append(b.errs, field.Invalid(field.NewPath(from), base,
+			"the basename is the directory the secret is mounted at under "+b.root+": it must be one path element"))
 		return
 	}
-	keys := dataKeys(o.s)
-	switch kind {
-	case KindDefault:
-		b.addDefault(o, labels)
-	case KindEnv:
-		for _, k := range keys {
-			b.addEnv(o, k)
-		}
-	case KindGitSSH:
-		b.addGitSSH(o, keys)
-	}
-}
-
-func (b *builder) addDefault(o owned, labels *field.Path) {
-	base, ok := o.s.Labels[LabelBasename]
-	switch {
-	case !ok || base == "":
-		b.fail(field.Required(labels.Key(LabelBasename), "a default secret is mounted at <root>/<basename>"), o)
-		return
-	case strings.Contains(base, "/") || base == "." || base == "..":
-		b.fail(field.Invalid(labels.Key(LabelBasename), base, "must be one path element"), o)
-		return
-	}
-	if prev, ok := b.basenames[base]; ok {
-		b.fail(&field.Error{Type: field.ErrorTypeDuplicate, Field: labels.Key(LabelBasename).String(), BadValue: base,
-			Detail: "the same basename as " + prev.who() + ": both would be mounted at " + b.root + "/" + base}, o)
-		return
-	}
-	b.basenames[base] = o
-	items, err := encode.TreeItems(o.s)
+	items, err := encode.TreeItems(s)
 	if err != nil {
-		b.fail(field.Invalid(o.path().Child("metadata", "annotations").Key(encode.TreeAnnotation), field.OmitValueType{},
-			"cannot restore the directory tree: "+err.Error()), o)
+		b.errs = append(b.errs, field.Invalid(field.NewPath(from).Child("metadata", "annotations").Key(encode.TreeAnnotation),
+			field.OmitValueType{}, "cannot restore the directory tree: "+err.Error()))
 		return
 	}
-	b.defaults++
-	b.refs = append(b.refs, secretspec.Ref{Secret: o.s.Name, As: secretspec.Mount, MountPath: b.root + "/" + base, Items: items})
-	b.origins = append(b.origins, o)
-}
-
-func (b *builder) addEnv(o owned, key string) {
-	p := o.path().Child("data").Key(key)
-	if msgs := validation.IsRelaxedEnvVarName(key); len(msgs) > 0 {
-		for _, msg := range msgs {
-			b.fail(field.Invalid(p, key, "an env secret's key becomes a variable name: "+msg), o)
-		}
-		return
-	}
-	if prev, ok := b.vars[key]; ok {
-		b.fail(&field.Error{Type: field.ErrorTypeDuplicate, Field: p.String(), BadValue: key,
-			Detail: "the variable is also set by " + prev.by.who()}, o)
-		return
-	}
-	b.vars[key] = varUse{o, key}
-	b.refs = append(b.refs, secretspec.Ref{Secret: o.s.Name, Key: key, As: secretspec.Env, EnvVar: key})
-	b.origins = append(b.origins, o)
-}
-
-func (b *builder) addGitSSH(o owned, keys []string) {
-	if b.gitSSH != nil {
-		b.fail(field.Forbidden(o.path(), "an owner has only one git-ssh secret, and "+b.gitSSH.who()+" is one too"), o)
-		return
-	}
-	b.gitSSH = &o
-	var candidates []string
-	hasKnownHosts := false
-	key := ""
-	for _, k := range keys {
-		switch k {
-		case secretspec.KnownHostsKey:
-			hasKnownHosts = true
-		case secretspec.DefaultGitSSHKey:
-			key = k
-		default:
-			candidates = append(candidates, k)
-		}
-	}
-	if key == "" {
-		if len(candidates) != 1 {
-			b.fail(field.Invalid(o.path().Child("data"), field.OmitValueType{}, fmt.Sprintf(
-				"cannot tell which key holds the private key: expected %q or exactly one key besides %q, found %d (%s)",
-				secretspec.DefaultGitSSHKey, secretspec.KnownHostsKey, len(candidates), strings.Join(quoteAll(candidates), ", "))), o)
+	if items != nil {
+		if items, err = withLooseFiles(s, items); err != nil {
+			b.errs = append(b.errs, field.Invalid(field.NewPath(from).Child("data"), field.OmitValueType{}, err.Error()))
 			return
 		}
-		key = candidates[0]
 	}
-	r := secretspec.Ref{Secret: o.s.Name, Key: key, As: secretspec.GitSSH}
-	if hasKnownHosts {
-		r.Items = []corev1.KeyToPath{{Key: secretspec.KnownHostsKey, Path: secretspec.KnownHostsKey}}
+	b.defaults++
+	b.mounts = append(b.mounts, secretspec.Ref{
+		Secret: s.Name, As: secretspec.Mount, MountPath: b.root + "/" + base, Items: items,
+		Containers: mainOnly, Origin: from,
+	})
+}
+
+// withLooseFiles adds to the items of a tree every key of s outside the tree, as a file named
+// after the key (a file created under the name of a directory secret, or the other way round),
+// sorted by key. A key whose file would be a directory of the tree is an error.
+func withLooseFiles(s *corev1.Secret, tree []corev1.KeyToPath) ([]corev1.KeyToPath, error) {
+	inTree := make(map[string]bool, len(tree))
+	dirs := map[string]string{} // directory of the tree -> a key inside it
+	for _, it := range tree {
+		inTree[it.Key] = true
+		for p := path.Dir(it.Path); p != "."; p = path.Dir(p) {
+			dirs[p] = it.Key
+		}
 	}
-	b.refs = append(b.refs, r)
-	b.origins = append(b.origins, o)
+	items := slices.Clone(tree)
+	for _, k := range dataKeys(s) {
+		if inTree[k] {
+			continue
+		}
+		if inside, ok := dirs[k]; ok {
+			return nil, fmt.Errorf("the file of key %q would have the path of the tree's directory %q (which holds key %q)", k, k, inside)
+		}
+		items = append(items, corev1.KeyToPath{Key: k, Path: k})
+	}
+	slices.SortFunc(items, func(a, b corev1.KeyToPath) int { return strings.Compare(a.Key, b.Key) })
+	return items, nil
+}
+
+func (b *builder) addEnv(s *corev1.Secret) {
+	from := origin(s)
+	for _, k := range dataKeys(s) {
+		if prev, ok := b.vars[k]; ok {
+			b.envKept[prev] = false // the later Secret by name wins, as in Konduktor
+		}
+		b.vars[k] = len(b.env)
+		b.env = append(b.env, secretspec.Ref{Secret: s.Name, Key: k, As: secretspec.Env, EnvVar: k, Containers: mainOnly, Origin: from})
+		b.envKept = append(b.envKept, true)
+	}
+}
+
+func (b *builder) addGitSSH(s *corev1.Secret) {
+	if b.gitSSH != nil {
+		return // the first by name is used, as in Konduktor
+	}
+	b.gitSSH = &secretspec.Ref{Secret: s.Name, Key: GitSSHKey, As: secretspec.GitSSH, Containers: mainOnly, Origin: origin(s)}
+}
+
+// refs returns the refs in their order: default, env, git-ssh.
+func (b *builder) refs() []secretspec.Ref {
+	out := make([]secretspec.Ref, 0, len(b.mounts)+len(b.env)+1)
+	out = append(out, b.mounts...)
+	for i, r := range b.env {
+		if b.envKept[i] {
+			out = append(out, r)
+		}
+	}
+	if g := b.gitSSH; g != nil {
+		if _, set := b.vars[gitSSHCommandVar]; set {
+			// An env secret sets GIT_SSH_COMMAND and wins: only the key file remains.
+			mode := gitSSHMode
+			out = append(out, secretspec.Ref{Secret: g.Secret, Key: g.Key, As: secretspec.Mount,
+				MountPath: secretspec.DefaultGitSSHPath, Mode: &mode, Containers: g.Containers, Origin: g.Origin})
+		} else {
+			out = append(out, *g)
+		}
+	}
+	return out
 }
 
 // dataKeys returns the Secret's keys, from data and stringData, sorted.
@@ -243,33 +242,7 @@ func dataKeys(s *corev1.Secret) []string {
 	return keys
 }
 
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
-	}
-	return out
-}
-
-// validateRefs runs the shared validation and reports each problem at the Secret that gave the
-// ref: at secrets[i] itself (a Secret has no field for a Ref's), naming the Secret and, in the
-// detail, the ref field.
-func (b *builder) validateRefs() field.ErrorList {
-	origins := make([]refpath.Origin, len(b.origins))
-	for i, o := range b.origins {
-		origins[i] = refpath.Origin{Path: o.path(), Mention: o.who()}
-	}
-	problems := refpath.Validate(b.refs, origins)
-	for _, p := range problems {
-		if p.Origin < 0 {
-			continue
-		}
-		o := b.origins[p.Origin]
-		p.Err.Field = o.path().String()
-		if p.Field != "" {
-			p.Err.Detail = "ref field " + strings.TrimPrefix(p.Field, ".") + ": " + p.Err.Detail
-		}
-		p.Err.Detail = "Secret " + strconv.Quote(o.s.Name) + ": " + p.Err.Detail
-	}
-	return refpath.Errors(problems)
+// validateRefs runs the shared validation; every ref has its Origin, which names its problems.
+func validateRefs(refs []secretspec.Ref) field.ErrorList {
+	return secretspec.ValidateRefs(refs, field.NewPath("refs"))
 }

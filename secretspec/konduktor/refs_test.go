@@ -10,23 +10,24 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podsecrets/podsecrets/encode"
-	"github.com/podsecrets/podsecrets/internal/errtext"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
 const owner = "u1"
 
-// sec builds a Konduktor Secret of owner; every key holds the value "v".
-func sec(basename, kind string, keys ...string) corev1.Secret {
-	return secOf(owner, basename, kind, keys...)
+// created is the Secret `konduktor secret create --kind=<kind> ... <basename>` stores for owner:
+// Opaque, Konduktor's four labels, every key holding "v".
+func created(basename, kind string, keys ...string) corev1.Secret {
+	return createdBy(owner, basename, kind, keys...)
 }
 
-func secOf(own, basename, kind string, keys ...string) corev1.Secret {
-	s := corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: basename + "-" + own, Labels: map[string]string{
-		LabelParent: ParentValue, LabelOwner: own, LabelBasename: basename, LabelKind: kind,
-	}}}
-	if len(keys) > 0 {
-		s.Data = map[string][]byte{}
+func createdBy(own, basename, kind string, keys ...string) corev1.Secret {
+	s := corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: basename + "-" + own, Labels: map[string]string{
+			LabelParent: ParentValue, LabelOwner: own, LabelBasename: basename, LabelKind: kind,
+		}},
+		Type: corev1.SecretTypeOpaque,
+		Data: map[string][]byte{},
 	}
 	for _, k := range keys {
 		s.Data[k] = []byte("v")
@@ -34,112 +35,138 @@ func secOf(own, basename, kind string, keys ...string) corev1.Secret {
 	return s
 }
 
+// unkinded is one of Konduktor's own Secrets of an owner: set_secret's labels without a kind, as
+// for konduktor-ssh-keys-<owner> (PUBKEY, PRIVKEY) and the storage credentials.
+func unkinded(name string, keys ...string) corev1.Secret {
+	s := created(name, "", keys...)
+	s.Name = name
+	s.Labels[LabelBasename] = name
+	delete(s.Labels, LabelKind)
+	return s
+}
+
+// tree is a directory secret as the example CLI stores it (encode.Tree's keys and annotation),
+// plus loose keys.
+func tree(basename string, paths map[string]string, loose ...string) corev1.Secret {
+	s := created(basename, KindDefault, loose...)
+	var pairs []string
+	for k, p := range paths {
+		s.Data[k] = []byte("v")
+		pairs = append(pairs, `"`+k+`":"`+p+`"`)
+	}
+	s.Annotations = map[string]string{encode.TreeAnnotation: "{" + strings.Join(pairs, ",") + "}"}
+	return s
+}
+
+func mount(basename, origin string, items ...corev1.KeyToPath) secretspec.Ref {
+	return secretspec.Ref{Secret: basename + "-u1", As: secretspec.Mount, MountPath: DefaultRoot + "/" + basename,
+		Items: items, Containers: []string{MainContainer}, Origin: origin}
+}
+
+func envRef(secret, key string) secretspec.Ref {
+	return secretspec.Ref{Secret: secret + "-u1", Key: key, As: secretspec.Env, EnvVar: key,
+		Containers: []string{MainContainer}, Origin: `secret "` + secret + `" (kind env)`}
+}
+
+func gitRef(secret string) secretspec.Ref {
+	return secretspec.Ref{Secret: secret + "-u1", Key: "gitkey", As: secretspec.GitSSH,
+		Containers: []string{MainContainer}, Origin: `secret "` + secret + `" (kind git-ssh)`}
+}
+
+var (
+	defaultVar = []corev1.EnvVar{{Name: "KONDUKTOR_DEFAULT_SECRETS", Value: "/konduktor/default-secrets"}}
+	main       = []string{MainContainer}
+)
+
 func TestRefs(t *testing.T) {
-	tree := sec("dir", KindDefault, "secrets_.a.txt", "secrets_.sub_.b.txt")
-	tree.Annotations = map[string]string{encode.TreeAnnotation: `{"secrets_.a.txt":"secrets/a.txt","secrets_.sub_.b.txt":"secrets/sub/b.txt"}`}
-	badTree := sec("bad", KindDefault, "k")
-	badTree.Annotations = map[string]string{encode.TreeAnnotation: `not json`}
-	noKind := sec("nokind", KindDefault, "k")
-	delete(noKind.Labels, LabelKind)
-	noBase := sec("nobase", KindDefault, "k")
-	delete(noBase.Labels, LabelBasename)
-	withStringData := sec("sd", KindEnv)
-	withStringData.StringData = map[string]string{"B": "v"}
-	withStringData.Data = map[string][]byte{"A": []byte("v")}
-	defaultVar := []corev1.EnvVar{{Name: "KONDUKTOR_DEFAULT_SECRETS", Value: "/konduktor/default-secrets"}}
+	noBasename := created("nolabel", KindDefault, "k")
+	delete(noBasename.Labels, LabelBasename)
+	stringData := created("sd", KindEnv)
+	stringData.Data = map[string][]byte{"A": []byte("v")}
+	stringData.StringData = map[string]string{"B": "v"}
+	mode := int32(0o400)
 
 	tests := []struct {
-		name       string
-		secrets    []corev1.Secret
-		root       string
-		wantRefs   []secretspec.Ref
-		wantPlains []corev1.EnvVar
-		wantErrs   []string
+		name     string
+		secrets  []corev1.Secret
+		root     string
+		wantRefs []secretspec.Ref
+		wantEnv  []corev1.EnvVar
 	}{
-		{name: "none"},
-		{name: "other owners and unlabelled secrets ignored", secrets: []corev1.Secret{
-			secOf("u2", "x", KindDefault, "k"), {ObjectMeta: metav1.ObjectMeta{Name: "plain"}}, secOf("u10", "y", KindGitSSH, "a", "b"),
+		{name: "no secrets"},
+		{name: "other owners' secrets and plain Secrets are not the owner's", secrets: []corev1.Secret{
+			createdBy("u2", "x", KindDefault, "k"), {ObjectMeta: metav1.ObjectMeta{Name: "plain"}}, createdBy("u10", "y", KindGitSSH, "gitkey"),
 		}},
-		{name: "default, every key", secrets: []corev1.Secret{sec("inline", KindDefault, "FOO")},
-			wantRefs:   []secretspec.Ref{{Secret: "inline-u1", As: secretspec.Mount, MountPath: "/konduktor/default-secrets/inline"}},
-			wantPlains: defaultVar},
-		{name: "default with a tree", secrets: []corev1.Secret{tree},
-			wantRefs: []secretspec.Ref{{Secret: "dir-u1", As: secretspec.Mount, MountPath: "/konduktor/default-secrets/dir", Items: []corev1.KeyToPath{
-				{Key: "secrets_.a.txt", Path: "secrets/a.txt"}, {Key: "secrets_.sub_.b.txt", Path: "secrets/sub/b.txt"},
-			}}},
-			wantPlains: defaultVar},
-		{name: "custom root", root: "/run/secrets", secrets: []corev1.Secret{sec("a", KindDefault, "k")},
-			wantRefs:   []secretspec.Ref{{Secret: "a-u1", As: secretspec.Mount, MountPath: "/run/secrets/a"}},
-			wantPlains: []corev1.EnvVar{{Name: "KONDUKTOR_DEFAULT_SECRETS", Value: "/run/secrets"}}},
-		{name: "env, one ref per key sorted", secrets: []corev1.Secret{sec("e", KindEnv, "ZED", "FOO", "bar.baz")},
-			wantRefs: []secretspec.Ref{
-				{Secret: "e-u1", Key: "FOO", As: secretspec.Env, EnvVar: "FOO"},
-				{Secret: "e-u1", Key: "ZED", As: secretspec.Env, EnvVar: "ZED"},
-				{Secret: "e-u1", Key: "bar.baz", As: secretspec.Env, EnvVar: "bar.baz"},
-			}},
-		{name: "env from data and stringData", secrets: []corev1.Secret{withStringData},
-			wantRefs: []secretspec.Ref{
-				{Secret: "sd-u1", Key: "A", As: secretspec.Env, EnvVar: "A"},
-				{Secret: "sd-u1", Key: "B", As: secretspec.Env, EnvVar: "B"},
-			}},
-		{name: "git-ssh, the only key", secrets: []corev1.Secret{sec("ssh", KindGitSSH, "id_rsa")},
-			wantRefs: []secretspec.Ref{{Secret: "ssh-u1", Key: "id_rsa", As: secretspec.GitSSH}}},
-		{name: "git-ssh, ssh-privatekey wins", secrets: []corev1.Secret{sec("ssh", KindGitSSH, "id_rsa", "ssh-privatekey")},
-			wantRefs: []secretspec.Ref{{Secret: "ssh-u1", Key: "ssh-privatekey", As: secretspec.GitSSH}}},
-		{name: "git-ssh with known_hosts", secrets: []corev1.Secret{sec("ssh", KindGitSSH, "id_ed25519", "known_hosts")},
-			wantRefs: []secretspec.Ref{{Secret: "ssh-u1", Key: "id_ed25519", As: secretspec.GitSSH,
-				Items: []corev1.KeyToPath{{Key: "known_hosts", Path: "known_hosts"}}}}},
-		{name: "sorted: default by basename, env, git-ssh, whatever the input order", secrets: []corev1.Secret{
-			sec("ssh", KindGitSSH, "id_rsa"), sec("e", KindEnv, "X"), sec("zz", KindDefault, "k"), sec("aa", KindDefault, "k"),
+		{name: "the owner's Secrets of no kind or another kind are skipped", secrets: []corev1.Secret{
+			unkinded("konduktor-ssh-keys-u1", "PUBKEY", "PRIVKEY"),
+			unkinded("s3-credentials-u1", "credentials"),
+			created("vault-thing", "vault", "k"),
+			created("e", KindEnv, "FOO"),
+		}, wantRefs: []secretspec.Ref{envRef("e", "FOO")}},
+
+		// konduktor secret create --kind=default --from-file=./tests/secrets/secret-file.txt my-default-file
+		{name: "default from a file", secrets: []corev1.Secret{created("my-default-file", KindDefault, "secret-file.txt")},
+			wantRefs: []secretspec.Ref{mount("my-default-file", `secret "my-default-file" (kind default)`)},
+			wantEnv:  defaultVar},
+		// konduktor secret create --kind=default --inline FOO=bar my-default-inline
+		{name: "default inline", secrets: []corev1.Secret{created("my-default-inline", KindDefault, "FOO")},
+			wantRefs: []secretspec.Ref{mount("my-default-inline", `secret "my-default-inline" (kind default)`)},
+			wantEnv:  defaultVar},
+		// konduktor secret create --kind=default --from-directory=./tests/secrets my-default-directory
+		{name: "default from a directory", secrets: []corev1.Secret{tree("my-default-directory", map[string]string{
+			"secrets_.secret-file.txt": "secrets/secret-file.txt", "secrets_.nested_.deep.txt": "secrets/nested/deep.txt",
+		})},
+			wantRefs: []secretspec.Ref{mount("my-default-directory", `secret "my-default-directory" (kind default)`,
+				corev1.KeyToPath{Key: "secrets_.nested_.deep.txt", Path: "secrets/nested/deep.txt"},
+				corev1.KeyToPath{Key: "secrets_.secret-file.txt", Path: "secrets/secret-file.txt"})},
+			wantEnv: defaultVar},
+		// --from-file=notes.txt then --from-directory=./secrets under one name: both reachable.
+		{name: "a file and a directory under one name", secrets: []corev1.Secret{tree("both", map[string]string{
+			"secrets_.a.txt": "secrets/a.txt",
+		}, "notes.txt", "zz")},
+			wantRefs: []secretspec.Ref{mount("both", `secret "both" (kind default)`,
+				corev1.KeyToPath{Key: "notes.txt", Path: "notes.txt"},
+				corev1.KeyToPath{Key: "secrets_.a.txt", Path: "secrets/a.txt"},
+				corev1.KeyToPath{Key: "zz", Path: "zz"})},
+			wantEnv: defaultVar},
+		{name: "default without a basename label: mounted at the Secret's name", secrets: []corev1.Secret{noBasename},
+			wantRefs: []secretspec.Ref{{Secret: "nolabel-u1", As: secretspec.Mount, MountPath: DefaultRoot + "/nolabel-u1",
+				Containers: main, Origin: `secret "nolabel-u1" (kind default)`}},
+			wantEnv: defaultVar},
+		{name: "custom root", root: "/run/secrets", secrets: []corev1.Secret{created("a", KindDefault, "k")},
+			wantRefs: []secretspec.Ref{{Secret: "a-u1", As: secretspec.Mount, MountPath: "/run/secrets/a", Containers: main, Origin: `secret "a" (kind default)`}},
+			wantEnv:  []corev1.EnvVar{{Name: "KONDUKTOR_DEFAULT_SECRETS", Value: "/run/secrets"}}},
+
+		// konduktor secret create --kind=env --inline FOO=bar my-env-name (twice, merged)
+		{name: "env: every key its own variable, names verbatim", secrets: []corev1.Secret{created("my-env-name", KindEnv, "FOO", "BAR", "my.var", "lower")},
+			wantRefs: []secretspec.Ref{envRef("my-env-name", "BAR"), envRef("my-env-name", "FOO"), envRef("my-env-name", "lower"), envRef("my-env-name", "my.var")}},
+		{name: "env from data and stringData", secrets: []corev1.Secret{stringData},
+			wantRefs: []secretspec.Ref{envRef("sd", "A"), envRef("sd", "B")}},
+		{name: "env: the later Secret by name wins a variable, whatever the input order", secrets: []corev1.Secret{
+			created("zeta", KindEnv, "TOKEN", "Z"), created("alpha", KindEnv, "TOKEN", "A"), created("mid", KindEnv, "TOKEN"),
+		}, wantRefs: []secretspec.Ref{envRef("alpha", "A"), envRef("zeta", "TOKEN"), envRef("zeta", "Z")}},
+
+		// konduktor secret create --kind=git-ssh --from-file=~/.ssh/id_rsa my-ssh-name
+		{name: "git-ssh: the key gitkey", secrets: []corev1.Secret{created("my-ssh-name", KindGitSSH, "gitkey")},
+			wantRefs: []secretspec.Ref{gitRef("my-ssh-name")}},
+		{name: "git-ssh: of several, the first by name", secrets: []corev1.Secret{
+			created("ssh-b", KindGitSSH, "gitkey"), created("ssh-a", KindGitSSH, "gitkey"), created("ssh-c", KindGitSSH, "gitkey"),
+		}, wantRefs: []secretspec.Ref{gitRef("ssh-a")}},
+
+		{name: "default, env, git-ssh, each by name, whatever the input order", secrets: []corev1.Secret{
+			created("ssh", KindGitSSH, "gitkey"), created("e", KindEnv, "X"), created("zz", KindDefault, "k"), created("aa", KindDefault, "k"),
 		},
 			wantRefs: []secretspec.Ref{
-				{Secret: "aa-u1", As: secretspec.Mount, MountPath: "/konduktor/default-secrets/aa"},
-				{Secret: "zz-u1", As: secretspec.Mount, MountPath: "/konduktor/default-secrets/zz"},
-				{Secret: "e-u1", Key: "X", As: secretspec.Env, EnvVar: "X"},
-				{Secret: "ssh-u1", Key: "id_rsa", As: secretspec.GitSSH},
+				mount("aa", `secret "aa" (kind default)`), mount("zz", `secret "zz" (kind default)`), envRef("e", "X"), gitRef("ssh"),
 			},
-			wantPlains: defaultVar},
-
-		{name: "two git-ssh secrets", secrets: []corev1.Secret{sec("b", KindGitSSH, "k"), sec("a", KindGitSSH, "k")}, wantErrs: []string{
-			`secrets[0]: Forbidden: Secret "b-u1": an owner has only one git-ssh secret, and secrets[1] (Secret "a-u1") is one too`,
-		}},
-		{name: "git-ssh key unclear", secrets: []corev1.Secret{sec("s", KindGitSSH, "a", "b", "known_hosts")}, wantErrs: []string{
-			`secrets[0].data: Invalid value: Secret "s-u1": cannot tell which key holds the private key: expected "ssh-privatekey" or exactly one key besides "known_hosts", found 2 ("a", "b")`,
-		}},
-		{name: "git-ssh empty", secrets: []corev1.Secret{sec("s", KindGitSSH)}, wantErrs: []string{
-			`secrets[0].data: Invalid value: Secret "s-u1": cannot tell which key holds the private key: expected "ssh-privatekey" or exactly one key besides "known_hosts", found 0 ()`,
-		}},
-		{name: "unknown kind", secrets: []corev1.Secret{sec("s", "vault", "k")}, wantErrs: []string{
-			`secrets[0].metadata.labels[trainy.ai/secret-kind]: Unsupported value: "vault": Secret "s-u1": supported values: "default", "env", "git-ssh"`,
-		}},
-		{name: "missing kind", secrets: []corev1.Secret{noKind}, wantErrs: []string{
-			`secrets[0].metadata.labels[trainy.ai/secret-kind]: Required value: Secret "nokind-u1": expected default, env or git-ssh`,
-		}},
-		{name: "default without basename", secrets: []corev1.Secret{noBase}, wantErrs: []string{
-			`secrets[0].metadata.labels[trainy.ai/secret-basename]: Required value: Secret "nobase-u1": a default secret is mounted at <root>/<basename>`,
-		}},
-		{name: "basename that is not a path element", secrets: []corev1.Secret{sec("..", KindDefault, "k")}, wantErrs: []string{
-			`secrets[0].metadata.labels[trainy.ai/secret-basename]: Invalid value: "..": Secret "..-u1": must be one path element`,
-		}},
-		{name: "two defaults with one basename", secrets: []corev1.Secret{sec("a", KindDefault, "k"), func() corev1.Secret {
-			s := sec("a", KindDefault, "k")
-			s.Name = "a-copy"
-			return s
-		}()}, wantErrs: []string{
-			`secrets[0].metadata.labels[trainy.ai/secret-basename]: Duplicate value: "a": Secret "a-u1": the same basename as secrets[1] (Secret "a-copy"): both would be mounted at /konduktor/default-secrets/a`,
-		}},
-		{name: "env key set twice", secrets: []corev1.Secret{sec("a", KindEnv, "FOO"), sec("b", KindEnv, "FOO")}, wantErrs: []string{
-			`secrets[1].data[FOO]: Duplicate value: "FOO": Secret "b-u1": the variable is also set by secrets[0] (Secret "a-u1")`,
-		}},
-		{name: "bad tree annotation", secrets: []corev1.Secret{badTree}, wantErrs: []string{
-			`secrets[0].metadata.annotations[podsecrets.io/tree]: Invalid value: Secret "bad-u1": cannot restore the directory tree: metadata.annotations[podsecrets.io/tree]: Invalid value: "<value omitted>": must be one JSON object mapping data keys to relative paths`,
-		}},
-		{name: "every problem reported", secrets: []corev1.Secret{sec("s", "vault"), sec("g", KindGitSSH)}, wantErrs: []string{
-			`secrets[1].data: Invalid value: Secret "g-u1": cannot tell which key holds the private key: expected "ssh-privatekey" or exactly one key besides "known_hosts", found 0 ()`,
-			`secrets[0].metadata.labels[trainy.ai/secret-kind]: Unsupported value: "vault": Secret "s-u1": supported values: "default", "env", "git-ssh"`,
-		}},
-		{name: "relative root", root: "run", wantErrs: []string{`konduktor: root "run" must be a clean absolute directory other than /`}},
-		{name: "unclean root", root: "/run/", wantErrs: []string{`konduktor: root "/run/" must be a clean absolute directory other than /`}},
+			wantEnv: defaultVar},
+		{name: "an env secret setting KONDUKTOR_DEFAULT_SECRETS wins over Konduktor's", secrets: []corev1.Secret{
+			created("files", KindDefault, "k"), created("e", KindEnv, "KONDUKTOR_DEFAULT_SECRETS"),
+		}, wantRefs: []secretspec.Ref{mount("files", `secret "files" (kind default)`), envRef("e", "KONDUKTOR_DEFAULT_SECRETS")}},
+		{name: "an env secret setting GIT_SSH_COMMAND wins: the git-ssh key is a plain file", secrets: []corev1.Secret{
+			created("e", KindEnv, "GIT_SSH_COMMAND"), created("ssh", KindGitSSH, "gitkey"),
+		}, wantRefs: []secretspec.Ref{envRef("e", "GIT_SSH_COMMAND"), {Secret: "ssh-u1", Key: "gitkey", As: secretspec.Mount,
+			MountPath: "/etc/git-ssh", Mode: &mode, Containers: main, Origin: `secret "ssh" (kind git-ssh)`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,15 +174,16 @@ func TestRefs(t *testing.T) {
 			for i := range tt.secrets {
 				tt.secrets[i].DeepCopyInto(&in[i])
 			}
-			refs, plains, err := Refs(tt.secrets, owner, tt.root)
-			if diff := cmp.Diff(tt.wantRefs, refs); diff != "" {
+			refs, x, err := Refs(tt.secrets, owner, tt.root)
+			if err != nil {
+				t.Fatalf("Refs: %v", err)
+			}
+			if diff := cmp.Diff(tt.wantRefs, refs, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
-				t.Errorf("plains (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.wantErrs, errtext.Messages(err)); diff != "" {
-				t.Errorf("errors (-want +got):\n%s", diff)
+			want := secretspec.Extras{Env: tt.wantEnv, Containers: main}
+			if diff := cmp.Diff(want, x, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("extras (-want +got):\n%s", diff)
 			}
 			if !cmp.Equal(in, tt.secrets, cmpopts.EquateEmpty()) {
 				t.Error("Refs changed its input")
@@ -164,10 +192,62 @@ func TestRefs(t *testing.T) {
 	}
 }
 
+func TestRefsErrors(t *testing.T) {
+	badTree := created("bad", KindDefault, "k")
+	badTree.Annotations = map[string]string{encode.TreeAnnotation: `not json`}
+	twin := created("a", KindDefault, "k")
+	twin.Name = "a-copy" // a hand-made second Secret with basename a
+	tests := []struct {
+		name    string
+		secrets []corev1.Secret
+		root    string
+		want    []string
+	}{
+		{name: "tree annotation that cannot be read", secrets: []corev1.Secret{badTree}, want: []string{
+			`konduktor: secret "bad" (kind default).metadata.annotations[podsecrets.io/tree]: Invalid value: cannot restore the directory tree: ` +
+				`metadata.annotations[podsecrets.io/tree]: Invalid value: "<value omitted>": must be one JSON object mapping data keys to relative paths`,
+		}},
+		{name: "a file with the path of a directory of the tree", secrets: []corev1.Secret{tree("d", map[string]string{"secrets_.a": "secrets/a"}, "secrets")}, want: []string{
+			`konduktor: secret "d" (kind default).data: Invalid value: the file of key "secrets" would have the path of the tree's directory "secrets" (which holds key "secrets_.a")`,
+		}},
+		{name: "two default Secrets with one basename", secrets: []corev1.Secret{created("a", KindDefault, "k"), twin}, want: []string{
+			`konduktor: secret "a" (kind default).mountPath: Duplicate value: "/konduktor/default-secrets/a"`,
+		}},
+		{name: "several problems", secrets: []corev1.Secret{badTree, tree("d", map[string]string{"secrets_.a": "secrets/a"}, "secrets")}, want: []string{
+			"konduktor: 2 problems:",
+		}},
+		{name: "basename that is not one path element", secrets: []corev1.Secret{created("x/../..", KindDefault, "k")}, want: []string{
+			`konduktor: secret "x/../.." (kind default): Invalid value: "x/../..": the basename is the directory the secret is mounted at under /konduktor/default-secrets: it must be one path element`,
+		}},
+		{name: "relative root", root: "run", want: []string{`konduktor: root "run" must be a clean absolute directory other than /`}},
+		{name: "unclean root", root: "/run/", want: []string{`konduktor: root "/run/" must be a clean absolute directory other than /`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			refs, x, err := Refs(tt.secrets, owner, tt.root)
+			if err == nil {
+				t.Fatalf("Refs: no error, refs %v", refs)
+			}
+			if refs != nil || !x.IsZero() {
+				t.Errorf("Refs returned refs or extras with an error: %v %+v", refs, x)
+			}
+			if got := strings.Split(err.Error(), "\n")[0]; !strings.HasPrefix(got, tt.want[0]) {
+				t.Errorf("error\n%s\nwant it to start with\n%s", err, tt.want[0])
+			}
+		})
+	}
+}
+
 func TestRefsBadOwner(t *testing.T) {
-	for _, o := range []string{"", "Alice", "a_b", strings.Repeat("x", 64)} {
-		if _, _, err := Refs(nil, o, ""); err == nil {
-			t.Errorf("owner %q accepted", o)
+	for _, tc := range []struct{ owner, want string }{
+		{"", `konduktor: owner id "" is invalid: must not be empty`},
+		{"Alice", `konduktor: owner id "Alice" is invalid: must be lower case ("A" at byte 0)`},
+		{"a_b", `konduktor: owner id "a_b" is invalid: must not contain "_" at byte 1`},
+		{strings.Repeat("x", 64), `must be no more than 63 characters`},
+	} {
+		_, _, err := Refs(nil, tc.owner, "")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("owner %q: error %v, want one containing %q", tc.owner, err, tc.want)
 		}
 	}
 }
@@ -176,49 +256,24 @@ func TestRefsBadOwner(t *testing.T) {
 func TestRefsNeverShowData(t *testing.T) {
 	const secret = "hunter2-data"
 	var in []corev1.Secret
-	for _, s := range []corev1.Secret{
-		sec("s", KindGitSSH, "a", "b"), sec("t", KindGitSSH, "c"), sec("e", KindEnv, "A=B"), sec("e2", KindEnv, "A=B"), sec("x", "bad", "k"),
-	} {
+	bad := created("tree", KindDefault, "k")
+	bad.Annotations = map[string]string{encode.TreeAnnotation: `{"k":"../x"}`}
+	clash := tree("d", map[string]string{"secrets_.a": "secrets/a"}, "secrets")
+	for _, s := range []corev1.Secret{bad, clash, created("a", KindDefault, "k"), created("a", KindDefault, "k")} {
 		for k := range s.Data {
 			s.Data[k] = []byte(secret)
 		}
 		in = append(in, s)
 	}
-	bad := sec("tree", KindDefault, "k")
-	bad.Data["k"] = []byte(secret)
-	bad.Annotations = map[string]string{encode.TreeAnnotation: `{"k":"../` + "x" + `"}`}
-	in = append(in, bad)
+	in[3].Name = "a-copy"
 	_, _, err := Refs(in, owner, "")
 	if err == nil {
 		t.Fatal("want an error")
 	}
+	if !strings.HasPrefix(err.Error(), "konduktor: 3 problems:\n") {
+		t.Errorf("want 3 problems, got %d lines", strings.Count(err.Error(), "\n")+1)
+	}
 	if strings.Contains(err.Error(), secret) {
 		t.Error("an error shows a Secret's data")
-	}
-}
-
-func TestSharedErrorsMapped(t *testing.T) {
-	// A data key "." passes no Secret validation; as an env key the shared validation (or ours)
-	// must report it against the Secret that holds it.
-	_, _, err := Refs([]corev1.Secret{sec("e", KindEnv, "..x")}, owner, "")
-	msgs := errtext.Messages(err)
-	if len(msgs) == 0 {
-		t.Fatal("want an error for the key ..x")
-	}
-	for _, m := range msgs {
-		if !strings.HasPrefix(m, "secrets[0]") || !strings.Contains(m, `"e-u1"`) {
-			t.Errorf("error %q does not name secrets[0] and its Secret", m)
-		}
-	}
-}
-
-func TestSharedConflictMapped(t *testing.T) {
-	// Only the shared validation sees that a default Secret mounted at /etc/git-ssh collides with
-	// the git-ssh directory; the error must name both Secrets by position and name.
-	_, _, err := Refs([]corev1.Secret{sec("git-ssh", KindDefault, "a"), sec("g", KindGitSSH, "ssh-privatekey")}, owner, "/etc")
-	want := []string{`secrets[1]: Duplicate value: "/etc/git-ssh": Secret "g-u1": ref field mountPath: ` +
-		`secrets[0] (Secret "git-ssh-u1") (mount, secret "git-ssh-u1") mounts there; the gitSSH directory must be a path of its own`}
-	if diff := cmp.Diff(want, errtext.Messages(err)); diff != "" {
-		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }

@@ -1,8 +1,8 @@
 package runai
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/podsecrets/podsecrets/internal/validation"
 )
@@ -26,15 +26,14 @@ const (
 )
 
 // ProjectNamespace returns the namespace of a Run:ai project, "runai-<project>". It is an error
-// if the result is not a valid namespace name (a DNS-1123 label).
+// if the result is not a valid namespace name (a DNS-1123 label); the error starts with "runai: ".
 func ProjectNamespace(project string) (string, error) {
 	if project == "" {
-		return "", fmt.Errorf("project name is empty")
+		return "", errors.New("runai: project name is empty")
 	}
 	ns := ProjectNamespacePrefix + project
-	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-		return "", fmt.Errorf("project %q gives namespace %q, which is not a valid namespace name: %s",
-			project, ns, strings.Join(msgs, "; "))
+	if msg := validation.DNS1123LabelProblem(ns); msg != "" {
+		return "", fmt.Errorf("runai: project %q gives namespace %q, which is not a valid namespace name: %s", project, ns, msg)
 	}
 	return ns, nil
 }

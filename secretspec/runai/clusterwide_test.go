@@ -4,6 +4,8 @@ import (
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/podsecrets/podsecrets/internal/validation"
 )
 
 func TestProjectNamespace(t *testing.T) {
@@ -12,15 +14,15 @@ func TestProjectNamespace(t *testing.T) {
 	}{
 		{project: "team-a", want: "runai-team-a"},
 		{project: "p1", want: "runai-p1"},
-		{project: "", wantErr: "project name is empty"},
-		{project: "Team", wantErr: "not a valid namespace name"},
-		{project: "a.b", wantErr: "not a valid namespace name"},
-		{project: strings.Repeat("a", 58), wantErr: "not a valid namespace name"},
+		{project: "", wantErr: "runai: project name is empty"},
+		{project: "Team", wantErr: `runai: project "Team" gives namespace "runai-Team", which is not a valid namespace name: must be lower case ("T" at byte 6); ` + validation.LabelRule},
+		{project: "a.b", wantErr: `runai: project "a.b" gives namespace "runai-a.b", which is not a valid namespace name: must not contain "."`},
+		{project: strings.Repeat("a", 58), wantErr: "runai: project \"" + strings.Repeat("a", 58) + "\" gives namespace"},
 	}
 	for _, tt := range tests {
 		got, err := ProjectNamespace(tt.project)
 		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
 				t.Errorf("ProjectNamespace(%q) error = %v, want %q", tt.project, err, tt.wantErr)
 			}
 			continue

@@ -9,22 +9,37 @@
 // becomes one ref and one plain variable:
 //
 //	-e MYUSERNAME=SECRET:my-secret,username  ->  secretspec.Ref{Secret: "my-secret", Key: "username",
-//	                                                As: secretspec.Env, EnvVar: "MYUSERNAME"}
-//	-e LOG_LEVEL=debug                       ->  corev1.EnvVar{Name: "LOG_LEVEL", Value: "debug"}
+//	                                                As: secretspec.Env, EnvVar: "MYUSERNAME",
+//	                                                Origin: "1st -e flag"}
+//	-e LOG_LEVEL=debug                       ->  Extras.Env: corev1.EnvVar{Name: "LOG_LEVEL", Value: "debug"}
 //
-// The refs go to inject.Apply and the plain variables to inject.WithEnv, so nothing given on
-// the command line is lost.
+// ParseEnvs returns both in the shape inject takes, so nothing given on the command line is
+// lost:
 //
-// Run:ai itself checks nothing: a wrong reference only fails when the pod is created. ParseEnv
-// and ParseEnvs reject, with the flag's position and the byte offset of the problem, a flag
-// without '=', an empty or invalid variable name (one that begins with '-' or holds a space
-// too: Kubernetes would take it, but it means a whole flag was pasted as a value), a reference without a key, an empty secret
-// or key, extra commas, a secret name that is not a DNS-1123 subdomain, a key that is not a
-// valid Secret key, and (ParseEnvs) the same variable given twice. Errors never quote a
-// variable's value: a plain value may itself be a password.
+//	refs, extras, err := runai.ParseEnvs(flags)
+//	out, err := inject.Apply(spec, refs, inject.WithExtras(extras))
+//
+// Each ref's Origin is its flag as a person counts it ("3rd -e flag"), so that every later
+// error about it (secretspec.ValidateRefs, preflight.Check, inject) names the flag the user
+// typed. Every error this package returns starts with "runai: ", once; several problems follow
+// it one per line ("runai: 3 problems:").
 //
 // Cluster-wide secrets: a Secret in the namespace ClusterWideNamespace ("runai") labelled
 // ClusterWideLabel=ClusterWideLabelValue (runai/cluster-wide="true") is copied into every
 // project namespace, ProjectNamespacePrefix + project ("runai-<project>"). The propagate
 // package does the copying; this package only names the convention.
+//
+// # Where podsecrets differs from Run:ai, on purpose
+//
+// Run:ai itself checks nothing: a wrong reference only fails when the pod is created, or later.
+// ParseEnv and ParseEnvs refuse, with the flag's position and the byte offset of the problem:
+//
+//   - a flag without '=', and an empty variable name;
+//   - a variable name Kubernetes refuses, and one that begins with '-' or holds a space
+//     (Kubernetes would take it, but it means a whole flag, or several, was pasted as a value);
+//   - a reference without a key, an empty secret or key, and extra commas;
+//   - a secret name that is not a DNS-1123 subdomain and a key that is not a valid Secret key;
+//   - (ParseEnvs) the same variable given by two flags.
+//
+// Errors never quote a variable's value: a plain value may itself be a password.
 package runai

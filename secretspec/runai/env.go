@@ -15,11 +15,12 @@ import (
 const SecretPrefix = "SECRET:"
 
 // ParseEnv reads the argument of one -e flag, "NAME=VALUE". Exactly one of ref and plain is
-// non-nil unless err is set: a value starting with SecretPrefix gives an Env ref, any other
-// value (empty included) a plain variable. The name is split off at the first '='.
+// non-nil unless err is set: a value starting with SecretPrefix gives an Env ref (Origin
+// "-e flag"), any other value (empty included) a plain variable. The name is split off at the
+// first '='.
 //
-// An error lists one or more *ParseError (with Index -1) and is an apimachinery
-// utilerrors.Aggregate (errors.As finds each); none quotes the value.
+// An error starts with "runai: ", lists one or more *ParseError (with Index -1) and is an
+// apimachinery utilerrors.Aggregate (errors.As finds each); none quotes the value.
 func ParseEnv(s string) (ref *secretspec.Ref, plain *corev1.EnvVar, err error) {
 	p := parseEnv(s, -1)
 	if len(p.errs) > 0 {
@@ -33,12 +34,14 @@ func ParseEnv(s string) (ref *secretspec.Ref, plain *corev1.EnvVar, err error) {
 	return p.ref, p.plain, nil
 }
 
-// ParseEnvs reads the arguments of every -e flag. It returns the refs and the plain variables,
-// each in flag order. It reports every bad flag, not only the first, including a variable
-// name given by more than one flag: the error lists one *ParseError per problem, each naming
-// its flag by position as a person counts ("3rd -e flag"), one per line when there are
-// several, and is an apimachinery utilerrors.Aggregate (errors.As finds each).
-func ParseEnvs(flags []string) ([]secretspec.Ref, []corev1.EnvVar, error) {
+// ParseEnvs reads the arguments of every -e flag: the refs, in flag order, each with its flag
+// as Origin as a person counts it ("3rd -e flag"), and the plain variables in Extras.Env, in
+// flag order, for inject.WithExtras. It reports every bad flag, not only the first, including a
+// variable name given by more than one flag: the error starts with "runai: " and lists one
+// *ParseError per problem, each naming its flag by position, one per line when there are
+// several ("runai: 3 problems:"); it is an apimachinery utilerrors.Aggregate (errors.As finds
+// each).
+func ParseEnvs(flags []string) ([]secretspec.Ref, secretspec.Extras, error) {
 	var (
 		refs   []secretspec.Ref
 		plains []corev1.EnvVar
@@ -71,9 +74,9 @@ func ParseEnvs(flags []string) ([]secretspec.Ref, []corev1.EnvVar, error) {
 		errs = flagErrors(refs, owner)
 	}
 	if len(errs) > 0 {
-		return nil, nil, join(errs)
+		return nil, secretspec.Extras{}, join(errs)
 	}
-	return refs, plains, nil
+	return refs, secretspec.Extras{Env: plains}, nil
 }
 
 // parsed is one flag's meaning: a ref or a plain variable, or errors. name is set whenever
@@ -116,8 +119,8 @@ func parseEnv(s string, index int) parsed {
 		fail(0, "empty variable name: expected NAME=VALUE or NAME=%s<secret>,<key>", SecretPrefix)
 	} else {
 		p.name = name
-		if msgs := validation.IsRelaxedEnvVarName(name); len(msgs) > 0 {
-			fail(0, "invalid variable name: %s", strings.Join(msgs, "; "))
+		if msg := validation.RelaxedEnvVarNameProblem(name); msg != "" {
+			fail(0, "invalid variable name: %s", msg)
 		} else if hint := pastedFlag(name); hint != "" {
 			fail(0, "invalid variable name: %s", hint)
 		}
@@ -146,16 +149,16 @@ func parseEnv(s string, index int) parsed {
 	}
 	if secret == "" {
 		fail(base, "empty secret name: expected %s<secret>,<key>", SecretPrefix)
-	} else if msgs := validation.IsDNS1123Subdomain(secret); len(msgs) > 0 {
-		fail(base, "invalid secret name %q: %s", secret, strings.Join(msgs, "; "))
+	} else if msg := validation.DNS1123SubdomainProblem(secret); msg != "" {
+		fail(base, "invalid secret name %q: %s", secret, msg)
 	}
 	if key == "" {
 		fail(base+comma+1, "empty key: expected %s<secret>,<key>", SecretPrefix)
-	} else if msgs := validation.IsConfigMapKey(key); len(msgs) > 0 {
-		fail(base+comma+1, "invalid key %q: %s", key, strings.Join(msgs, "; "))
+	} else if msg := validation.ConfigMapKeyProblem(key); msg != "" {
+		fail(base+comma+1, "invalid key %q: %s", key, msg)
 	}
 	if len(p.errs) == 0 {
-		p.ref = &secretspec.Ref{Secret: secret, Key: key, As: secretspec.Env, EnvVar: name}
+		p.ref = &secretspec.Ref{Secret: secret, Key: key, As: secretspec.Env, EnvVar: name, Origin: flagOrigin(index)}
 	}
 	return p
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/podsecrets/podsecrets/internal/validation"
 	"github.com/podsecrets/podsecrets/secretspec"
 )
 
@@ -34,7 +35,7 @@ func parseErrors(t *testing.T, err error) []*ParseError {
 
 func TestParseEnv(t *testing.T) {
 	envRef := func(secret, key, name string) *secretspec.Ref {
-		return &secretspec.Ref{Secret: secret, Key: key, As: secretspec.Env, EnvVar: name}
+		return &secretspec.Ref{Secret: secret, Key: key, As: secretspec.Env, EnvVar: name, Origin: "-e flag"}
 	}
 	tests := []struct {
 		name      string
@@ -131,8 +132,8 @@ func TestParseEnvs(t *testing.T) {
 			name:  "mixed, in flag order",
 			flags: []string{"A=1", "U=SECRET:s,user", "B=2", "P=SECRET:s,pass"},
 			wantRefs: []secretspec.Ref{
-				{Secret: "s", Key: "user", As: secretspec.Env, EnvVar: "U"},
-				{Secret: "s", Key: "pass", As: secretspec.Env, EnvVar: "P"},
+				{Secret: "s", Key: "user", As: secretspec.Env, EnvVar: "U", Origin: "2nd -e flag"},
+				{Secret: "s", Key: "pass", As: secretspec.Env, EnvVar: "P", Origin: "4th -e flag"},
 			},
 			wantPlains: []corev1.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}},
 		},
@@ -164,11 +165,11 @@ func TestParseEnvs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			refs, plains, err := ParseEnvs(tt.flags)
+			refs, extras, err := ParseEnvs(tt.flags)
 			if diff := cmp.Diff(tt.wantRefs, refs); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantPlains, plains); diff != "" {
+			if diff := cmp.Diff(secretspec.Extras{Env: tt.wantPlains}, extras); diff != "" {
 				t.Errorf("plains (-want +got):\n%s", diff)
 			}
 			checkErrs(t, tt.wantErrs, parseErrors(t, err))
@@ -239,16 +240,37 @@ func TestSharedErrorsMapped(t *testing.T) {
 	// The parser catches a repeated variable first; the shared validation behind it must still
 	// report a conflict against the flags, never against refs[i].
 	refs := []secretspec.Ref{
-		{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X"},
-		{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X"},
+		{Secret: "a", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "3rd -e flag"},
+		{Secret: "b", Key: "k", As: secretspec.Env, EnvVar: "X", Origin: "6th -e flag"},
 	}
 	var got []ParseError
 	for _, err := range flagErrors(refs, []int{2, 5}) {
 		got = append(got, *err.(*ParseError))
 	}
 	want := []ParseError{{Index: 5, Name: "X", Offset: -1,
-		Msg: `variable name: Duplicate value: also set by the 3rd -e flag from secret "a" key "k"`}}
+		Msg: `variable name: Duplicate value: also set by 3rd -e flag from secret "a" key "k"`}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("flagErrors (-want +got):\n%s", diff)
+	}
+}
+
+// TestErrorPrefix: every error the package returns says "runai: " once, before its problems.
+func TestErrorPrefix(t *testing.T) {
+	_, _, one := ParseEnv("A=SECRET:My,k")
+	_, _, several := ParseEnvs([]string{"A", "B=SECRET:s"})
+	_, _, dup := ParseEnvs([]string{"A=1", "A=2"})
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{one, `runai: -e flag ("A"): byte 9: invalid secret name "My": must be lower case ("M" at byte 0); ` + validation.SubdomainRule},
+		{several, "runai: 2 problems:\n\t- 1st -e flag: byte 1: missing '=': expected NAME=VALUE or NAME=SECRET:<secret>,<key>\n" +
+			"\t- 2nd -e flag (\"B\"): byte 10: secret reference has no key: expected SECRET:<secret>,<key>"},
+		{dup, `runai: 2nd -e flag ("A"): byte 0: variable is already set by the 1st -e flag`},
+	}
+	for _, tt := range tests {
+		if tt.err == nil || tt.err.Error() != tt.want {
+			t.Errorf("error = %v\nwant %s", tt.err, tt.want)
+		}
 	}
 }

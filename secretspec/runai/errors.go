@@ -22,8 +22,8 @@ type ParseError struct {
 }
 
 // Error describes the problem as `3rd -e flag ("NAME"): byte 7: msg` (`-e flag ("NAME"):
-// byte 7: msg` from ParseEnv). It has no package prefix, so that a program printing
-// "runai: " before its errors does not say it twice.
+// byte 7: msg` from ParseEnv). It has no package prefix: the error ParseEnv and ParseEnvs
+// return says "runai: " once, before all of its problems.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	if e.Index >= 0 {
@@ -50,6 +50,15 @@ func flagName(index int) string {
 	return ordinal(index+1) + " -e flag"
 }
 
+// flagOrigin is the Origin of a ref from the -e flag at index: flagName, or "-e flag" for the
+// one flag ParseEnv reads (index -1).
+func flagOrigin(index int) string {
+	if index < 0 {
+		return "-e flag"
+	}
+	return flagName(index)
+}
+
 // ordinal writes n with its English suffix: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ...
 func ordinal(n int) string {
 	suffix := "th"
@@ -67,5 +76,5 @@ func ordinal(n int) string {
 	return strconv.Itoa(n) + suffix
 }
 
-// join returns nil or the errors as one errlist.List.
-func join(errs []error) error { return errlist.New(errs...) }
+// join returns nil or the errors as one error, "runai: " before them.
+func join(errs []error) error { return errlist.WithPrefix("runai", errs...) }

@@ -19,7 +19,7 @@ func ExampleParseEnv() {
 }
 
 func ExampleParseEnvs() {
-	refs, plains, err := runai.ParseEnvs([]string{
+	refs, extras, err := runai.ParseEnvs([]string{
 		"MYUSERNAME=SECRET:my-secret,username",
 		"LOG_LEVEL=debug",
 		"MYPASSWORD=SECRET:my-secret,password",
@@ -29,14 +29,14 @@ func ExampleParseEnvs() {
 		return
 	}
 	for _, r := range refs {
-		fmt.Printf("ref   %s <- %s/%s\n", r.EnvVar, r.Secret, r.Key)
+		fmt.Printf("ref   %s <- %s/%s (%s)\n", r.EnvVar, r.Secret, r.Key, r.Origin)
 	}
-	for _, p := range plains {
+	for _, p := range extras.Env { // for inject.WithExtras(extras)
 		fmt.Printf("plain %s=%s\n", p.Name, p.Value)
 	}
 	// Output:
-	// ref   MYUSERNAME <- my-secret/username
-	// ref   MYPASSWORD <- my-secret/password
+	// ref   MYUSERNAME <- my-secret/username (1st -e flag)
+	// ref   MYPASSWORD <- my-secret/password (3rd -e flag)
 	// plain LOG_LEVEL=debug
 }
 
@@ -48,7 +48,7 @@ func ExampleParseEnvs_errors() {
 	})
 	fmt.Println(err)
 	// Output:
-	// 4 problems:
+	// runai: 4 problems:
 	//	- 1st -e flag ("MYUSERNAME"): byte 27: secret reference has no key: expected SECRET:<secret>,<key>
 	//	- 2nd -e flag: byte 8: missing '=': expected NAME=VALUE or NAME=SECRET:<secret>,<key>
 	//	- 3rd -e flag ("MYUSERNAME"): byte 36: extra ',' in secret reference: expected exactly SECRET:<secret>,<key>

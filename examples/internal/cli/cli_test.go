@@ -219,3 +219,16 @@ func TestClientFallsBackToMemory(t *testing.T) {
 		t.Errorf("no note on stderr: %q", stderr.String())
 	}
 }
+
+func TestMessage(t *testing.T) {
+	tests := []struct{ err, want string }{
+		{"submit: -i/--image is required", "runai: submit: -i/--image is required"},
+		{"runai: 2nd -e flag: byte 1: missing '='", "runai: 2nd -e flag: byte 1: missing '='"},
+		{"runaix: y", "runai: runaix: y"},
+	}
+	for _, tt := range tests {
+		if got := Message("runai", errors.New(tt.err)); got != tt.want {
+			t.Errorf("Message(%q) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
